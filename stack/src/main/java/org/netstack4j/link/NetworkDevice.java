@@ -1,0 +1,31 @@
+package org.netstack4j.link;
+
+import io.netty.buffer.ByteBuf;
+
+/**
+ * One Ethernet device: the only thing the stack knows about packet I/O. Implementations: the in-memory link,
+ * the TAP device, pcap devices; wrappers add recording and fault injection around any of them.
+ *
+ * <p>Contract: {@link #start} is called once, before any {@link #transmit}. Received frames go to the receiver
+ * given there, from whatever thread the device uses. {@link #transmit} is called from the owning event-loop
+ * thread only, never blocks, and takes ownership of the frame (a device that cannot send it counts it as
+ * dropped and releases it). {@link #close} is idempotent and stops all delivery.
+ */
+public interface NetworkDevice extends AutoCloseable {
+
+    /** A short name for logs and counters, e.g. {@code tap0} or {@code mem0}. */
+    String name();
+
+    /** The largest IP packet this device carries, i.e. the frame size minus the 14-byte Ethernet header. */
+    int mtu();
+
+    /** Starts delivering received frames to {@code receiver}. */
+    void start(FrameReceiver receiver);
+
+    /** Sends one Ethernet frame; takes ownership of it. */
+    void transmit(ByteBuf frame);
+
+    /** Stops the device and releases what it holds. */
+    @Override
+    void close();
+}
