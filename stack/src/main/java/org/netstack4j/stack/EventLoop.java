@@ -1,0 +1,208 @@
+package org.netstack4j.stack;
+
+import io.netty.buffer.ByteBuf;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
+import org.netstack4j.link.NetworkDevice;
+import org.netstack4j.time.Clock;
+import org.netstack4j.time.Pollable;
+import org.netstack4j.time.SystemClock;
+
+/**
+ * The production driver: one platform thread that owns a {@link NetStack}. Frames from the device's I/O
+ * thread and socket calls from any thread (virtual threads included) are queued to it; between them it polls
+ * the stack's timers and parks until the next deadline or the next queued item. Nothing else touches the
+ * stack, so protocol code needs no locks.
+ */
+public final class EventLoop implements StackDriver, AutoCloseable {
+    private static final long MAX_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
+    private final NetStack stack;
+    private final Clock clock;
+    private final ConcurrentLinkedQueue<Object> inbox = new ConcurrentLinkedQueue<>();
+    private final Thread thread;
+    private final ReentrantLock readinessLock = new ReentrantLock();
+    private final Condition readinessChanged = readinessLock.newCondition();
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private volatile long readiness;
+    private volatile boolean closing;
+
+    private EventLoop(StackConfig config, NetworkDevice device, Clock clock, String name) {
+        this.clock = clock;
+        this.stack = new NetStack(config, device, clock);
+        this.stack.setReadinessListener(this::bumpReadiness);
+        this.thread = Thread.ofPlatform().name(name).daemon(true).unstarted(this::run);
+    }
+
+    /** Creates the stack on {@code device}, starts the device and the loop thread, and announces the stack. */
+    public static EventLoop start(StackConfig config, NetworkDevice device) {
+        EventLoop loop = new EventLoop(config, device, SystemClock.INSTANCE, "netstack4j-loop-" + device.name());
+        device.start(loop::enqueueFrame);
+        loop.thread.start();
+        loop.call(() -> {
+            loop.stack.start();
+            return null;
+        });
+        return loop;
+    }
+
+    private void enqueueFrame(ByteBuf frame) {
+        if (closing) {
+            frame.release();
+            return;
+        }
+        inbox.add(frame);
+        LockSupport.unpark(thread);
+    }
+
+    private void run() {
+        try {
+            while (!closing) {
+                drainInbox();
+                long next = stack.poll();
+                if (!inbox.isEmpty() || closing) {
+                    continue;
+                }
+                long wait = next == Pollable.NEVER ? MAX_PARK_NANOS : Math.min(MAX_PARK_NANOS, next - clock.nanos());
+                if (wait > 0) {
+                    LockSupport.parkNanos(this, wait);
+                }
+            }
+            drainInbox();
+            stack.shutdown();
+        } finally {
+            stopped.countDown();
+        }
+    }
+
+    private void drainInbox() {
+        Object item;
+        int budget = 4096;
+        while (budget-- > 0 && (item = inbox.poll()) != null) {
+            if (item instanceof ByteBuf frame) {
+                stack.receive(frame);
+            } else {
+                ((Runnable) item).run();
+            }
+        }
+    }
+
+    private void bumpReadiness() {
+        readinessLock.lock();
+        try {
+            readiness++;
+            readinessChanged.signalAll();
+        } finally {
+            readinessLock.unlock();
+        }
+    }
+
+    @Override
+    public NetStack stack() {
+        return stack;
+    }
+
+    /** True when called on the loop's own thread. */
+    public boolean inLoop() {
+        return Thread.currentThread() == thread;
+    }
+
+    /** Queues {@code task} to run on the loop thread. */
+    public void execute(Runnable task) {
+        if (closing) {
+            throw new IllegalStateException("event loop is closed");
+        }
+        inbox.add(task);
+        LockSupport.unpark(thread);
+    }
+
+    @Override
+    public <T> T call(Supplier<T> action) {
+        if (inLoop()) {
+            return action.get();
+        }
+        FutureTask<T> task = new FutureTask<>(action::get);
+        execute(task);
+        try {
+            return task.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the event loop", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            if (e.getCause() instanceof Error err) {
+                throw err;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    @Override
+    public long readinessVersion() {
+        return readiness;
+    }
+
+    @Override
+    public boolean awaitReadiness(long seen, long timeoutNanos) {
+        if (inLoop()) {
+            throw new IllegalStateException("a blocking socket call on the event-loop thread would deadlock");
+        }
+        readinessLock.lock();
+        try {
+            long left = timeoutNanos;
+            while (readiness == seen && !closing) {
+                if (timeoutNanos < 0) {
+                    readinessChanged.await();
+                } else {
+                    if (left <= 0) {
+                        return false;
+                    }
+                    left = readinessChanged.awaitNanos(left);
+                }
+            }
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } finally {
+            readinessLock.unlock();
+        }
+    }
+
+    /** Stops the loop, shuts the stack down (releasing every buffer) and closes the device. */
+    @Override
+    public void close() {
+        if (closing) {
+            return;
+        }
+        // Stop the device first so that no frame arrives after the loop's last drain; the loop may still
+        // transmit meanwhile, which a closed device drops and releases.
+        stack.device().close();
+        closing = true;
+        LockSupport.unpark(thread);
+        try {
+            if (!stopped.await(5, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("event loop did not stop within 5 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        Object item;
+        while ((item = inbox.poll()) != null) {
+            if (item instanceof ByteBuf frame) {
+                frame.release();
+            } else if (item instanceof FutureTask<?> task) {
+                task.cancel(false);
+            }
+        }
+        bumpReadiness();
+    }
+}

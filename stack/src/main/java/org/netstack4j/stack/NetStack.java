@@ -1,0 +1,184 @@
+package org.netstack4j.stack;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.PooledByteBufAllocator;
+import java.util.SplittableRandom;
+import org.netstack4j.arp.ArpCache;
+import org.netstack4j.icmp.IcmpLayer;
+import org.netstack4j.ipv4.Ipv4Layer;
+import org.netstack4j.link.NetworkDevice;
+import org.netstack4j.stats.Counter;
+import org.netstack4j.stats.Counters;
+import org.netstack4j.time.Clock;
+import org.netstack4j.time.Pollable;
+import org.netstack4j.udp.UdpLayer;
+import org.netstack4j.wire.EthernetFrame;
+
+/**
+ * One network stack on one interface: the composition root of the protocol core.
+ *
+ * <p>Not thread-safe by design: exactly one thread — an {@link EventLoop} in production, the test or the
+ * {@link Simulation} in virtual time — calls {@link #receive}, {@link #poll} and every socket operation. The
+ * stack reads time only from the injected {@link Clock} and sends only through its {@link NetworkDevice}.
+ * It never throws out of {@link #receive}: a malformed frame is counted and dropped, and its buffer released.
+ */
+public final class NetStack implements Pollable {
+    private final StackConfig config;
+    private final NetworkDevice device;
+    private final Clock clock;
+    private final ByteBufAllocator alloc;
+    private final Counters counters = new Counters();
+    private final SplittableRandom random;
+    private final EthernetFrame rxFrame = new EthernetFrame();
+    private final int mtu;
+    private final ArpCache arp;
+    private final Ipv4Layer ipv4;
+    private final IcmpLayer icmp;
+    private final UdpLayer udp;
+    private Runnable readinessListener = () -> { };
+    private boolean started;
+
+    /** A stack on {@code device} using the pooled direct allocator. */
+    public NetStack(StackConfig config, NetworkDevice device, Clock clock) {
+        this(config, device, clock, PooledByteBufAllocator.DEFAULT);
+    }
+
+    /** A stack on {@code device} allocating from {@code alloc}. */
+    public NetStack(StackConfig config, NetworkDevice device, Clock clock, ByteBufAllocator alloc) {
+        this.config = config;
+        this.device = device;
+        this.clock = clock;
+        this.alloc = alloc;
+        this.random = new SplittableRandom(config.seed());
+        this.mtu = config.mtu() != 0 ? Math.min(config.mtu(), device.mtu()) : device.mtu();
+        this.arp = new ArpCache(this);
+        this.ipv4 = new Ipv4Layer(this);
+        this.icmp = new IcmpLayer(this);
+        this.udp = new UdpLayer(this);
+    }
+
+    /** Announces the address with a gratuitous ARP (RFC 5227 section 3). Call once, on the owning thread. */
+    public void start() {
+        if (!started) {
+            started = true;
+            arp.announce();
+        }
+    }
+
+    /**
+     * Handles one received Ethernet frame and releases it. Never throws: an unexpected error in a handler is
+     * counted as {@code Link InInternalErrors}, because one bad packet must not stop the event loop.
+     */
+    public void receive(ByteBuf frame) {
+        try {
+            counters.inc(Counter.LINK_IN_FRAMES);
+            EthernetFrame eth = rxFrame.wrap(frame, frame.readerIndex(), frame.readableBytes());
+            if (eth.check() != null) {
+                counters.inc(Counter.LINK_IN_TRUNCATED);
+                return;
+            }
+            long dst = eth.destination();
+            if (dst != config.mac().bits() && (dst & 0x0100_0000_0000L) == 0) {
+                counters.inc(Counter.LINK_IN_NOT_FOR_US);
+                return;
+            }
+            switch (eth.etherType()) {
+                case EthernetFrame.TYPE_IPV4 -> ipv4.receive(frame, eth.payloadOffset(), eth.payloadLength());
+                case EthernetFrame.TYPE_ARP -> arp.receive(frame, eth.payloadOffset(), eth.payloadLength());
+                default -> counters.inc(Counter.LINK_IN_UNKNOWN_TYPE);
+            }
+        } catch (RuntimeException e) {
+            counters.inc(Counter.LINK_IN_ERRORS_CAUGHT);
+            org.slf4j.LoggerFactory.getLogger(NetStack.class).warn("dropped a frame after an internal error", e);
+        } finally {
+            frame.release();
+        }
+    }
+
+    @Override
+    public long poll() {
+        long now = clock.nanos();
+        long next = arp.poll(now);
+        next = Math.min(next, ipv4.poll(now));
+        return next;
+    }
+
+    /** Sends a finished Ethernet frame; takes ownership. Used by the ARP layer only. */
+    public void transmitFrame(ByteBuf frame) {
+        counters.inc(Counter.LINK_OUT_FRAMES);
+        device.transmit(frame);
+    }
+
+    /** Sets what runs (on the loop thread) whenever some socket may have become readable or writable. */
+    public void setReadinessListener(Runnable listener) {
+        this.readinessListener = listener;
+    }
+
+    /** Tells the driver that socket state changed, so blocked callers and pollers look again. */
+    public void signalReadiness() {
+        readinessListener.run();
+    }
+
+    /** The configuration. */
+    public StackConfig config() {
+        return config;
+    }
+
+    /** The effective IP MTU: the smaller of the configured and the device's. */
+    public int mtu() {
+        return mtu;
+    }
+
+    /** The injected clock. */
+    public Clock clock() {
+        return clock;
+    }
+
+    /** The buffer allocator for frames. */
+    public ByteBufAllocator alloc() {
+        return alloc;
+    }
+
+    /** The counters. */
+    public Counters counters() {
+        return counters;
+    }
+
+    /** The seeded random generator for ports and identifiers. */
+    public SplittableRandom random() {
+        return random;
+    }
+
+    /** The device. */
+    public NetworkDevice device() {
+        return device;
+    }
+
+    /** The ARP cache. */
+    public ArpCache arp() {
+        return arp;
+    }
+
+    /** The IPv4 layer. */
+    public Ipv4Layer ipv4() {
+        return ipv4;
+    }
+
+    /** The ICMP layer. */
+    public IcmpLayer icmp() {
+        return icmp;
+    }
+
+    /** The UDP layer. */
+    public UdpLayer udp() {
+        return udp;
+    }
+
+    /** Releases every buffer the stack holds (queues, reassembly, socket data). Call on the owning thread. */
+    public void shutdown() {
+        udp.closeAll();
+        ipv4.shutdown();
+        arp.shutdown();
+    }
+}

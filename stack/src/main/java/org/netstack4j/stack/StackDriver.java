@@ -1,0 +1,28 @@
+package org.netstack4j.stack;
+
+import java.util.function.Supplier;
+
+/**
+ * What runs a stack: the one thread allowed to touch its state. The socket facade uses it to hand calls to
+ * that thread and to wait for sockets to change. Two implementations: {@link EventLoop} (a platform thread
+ * on the system clock) and {@link Simulation} (the caller's thread in virtual time, where "waiting" means
+ * running the simulated network forward).
+ */
+public interface StackDriver {
+    /** The stack this driver runs. */
+    NetStack stack();
+
+    /** Runs {@code action} on the stack's thread and returns its result; exceptions propagate unchanged. */
+    <T> T call(Supplier<T> action);
+
+    /** A number that changes whenever any socket of the stack may have changed readiness. */
+    long readinessVersion();
+
+    /**
+     * Waits until {@link #readinessVersion()} differs from {@code seen} or {@code timeoutNanos} pass
+     * (negative: no limit).
+     *
+     * @return false on timeout
+     */
+    boolean awaitReadiness(long seen, long timeoutNanos);
+}

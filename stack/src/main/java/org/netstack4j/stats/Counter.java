@@ -1,0 +1,91 @@
+package org.netstack4j.stats;
+
+/**
+ * Every event the stack counts, grouped per layer in the spirit of Linux's /proc/net/snmp and
+ * /proc/net/netstat. Names follow Linux where Linux has one, so that figures can be compared side by side.
+ * A malformed or unwanted packet is always counted under exactly one drop reason.
+ */
+public enum Counter {
+    // Link (Ethernet)
+    LINK_IN_FRAMES("Link", "InFrames"),
+    LINK_IN_TRUNCATED("Link", "InTruncated"),
+    LINK_IN_NOT_FOR_US("Link", "InOtherHost"),
+    LINK_IN_UNKNOWN_TYPE("Link", "InUnknownType"),
+    LINK_OUT_FRAMES("Link", "OutFrames"),
+    LINK_IN_ERRORS_CAUGHT("Link", "InInternalErrors"),
+
+    // ARP
+    ARP_IN_PACKETS("Arp", "InPackets"),
+    ARP_IN_MALFORMED("Arp", "InMalformed"),
+    ARP_IN_REQUESTS("Arp", "InRequests"),
+    ARP_IN_REPLIES("Arp", "InReplies"),
+    ARP_IN_NOT_FOR_US("Arp", "InOtherTarget"),
+    ARP_OUT_REQUESTS("Arp", "OutRequests"),
+    ARP_OUT_REPLIES("Arp", "OutReplies"),
+    ARP_OUT_GRATUITOUS("Arp", "OutGratuitous"),
+    ARP_RESOLVE_FAILED("Arp", "ResolveFailed"),
+    ARP_QUEUE_DROPS("Arp", "UnresolvedDiscards"),
+    ARP_ENTRIES_EXPIRED("Arp", "EntriesExpired"),
+
+    // IPv4 (names of /proc/net/snmp "Ip:")
+    IP_IN_RECEIVES("Ip", "InReceives"),
+    IP_IN_HDR_ERRORS("Ip", "InHdrErrors"),
+    IP_IN_CSUM_ERRORS("Ip", "InCsumErrors"),
+    IP_IN_TRUNCATED("Ip", "InTruncatedPkts"),
+    IP_IN_ADDR_ERRORS("Ip", "InAddrErrors"),
+    IP_IN_UNKNOWN_PROTOS("Ip", "InUnknownProtos"),
+    IP_IN_DELIVERS("Ip", "InDelivers"),
+    IP_OUT_REQUESTS("Ip", "OutRequests"),
+    IP_OUT_NO_ROUTES("Ip", "OutNoRoutes"),
+    IP_REASM_REQDS("Ip", "ReasmReqds"),
+    IP_REASM_OKS("Ip", "ReasmOKs"),
+    IP_REASM_FAILS("Ip", "ReasmFails"),
+    IP_REASM_TIMEOUT("Ip", "ReasmTimeout"),
+    IP_REASM_OVERLAPS("Ip", "ReasmOverlaps"),
+    IP_REASM_EVICTED("Ip", "ReasmEvicted"),
+    IP_FRAG_OKS("Ip", "FragOKs"),
+    IP_FRAG_FAILS("Ip", "FragFails"),
+    IP_FRAG_CREATES("Ip", "FragCreates"),
+
+    // ICMP
+    ICMP_IN_MSGS("Icmp", "InMsgs"),
+    ICMP_IN_ERRORS("Icmp", "InErrors"),
+    ICMP_IN_CSUM_ERRORS("Icmp", "InCsumErrors"),
+    ICMP_IN_ECHOS("Icmp", "InEchos"),
+    ICMP_IN_ECHO_REPS("Icmp", "InEchoReps"),
+    ICMP_IN_DEST_UNREACHS("Icmp", "InDestUnreachs"),
+    ICMP_IN_TIME_EXCDS("Icmp", "InTimeExcds"),
+    ICMP_OUT_MSGS("Icmp", "OutMsgs"),
+    ICMP_OUT_ECHOS("Icmp", "OutEchos"),
+    ICMP_OUT_ECHO_REPS("Icmp", "OutEchoReps"),
+    ICMP_OUT_DEST_UNREACHS("Icmp", "OutDestUnreachs"),
+    ICMP_OUT_TIME_EXCDS("Icmp", "OutTimeExcds"),
+    ICMP_OUT_RATE_LIMITED("Icmp", "OutRateLimited"),
+
+    // UDP
+    UDP_IN_DATAGRAMS("Udp", "InDatagrams"),
+    UDP_NO_PORTS("Udp", "NoPorts"),
+    UDP_IN_ERRORS("Udp", "InErrors"),
+    UDP_IN_CSUM_ERRORS("Udp", "InCsumErrors"),
+    UDP_RCVBUF_ERRORS("Udp", "RcvbufErrors"),
+    UDP_OUT_DATAGRAMS("Udp", "OutDatagrams"),
+    UDP_SNDBUF_ERRORS("Udp", "SndbufErrors");
+
+    private final String group;
+    private final String label;
+
+    Counter(String group, String label) {
+        this.group = group;
+        this.label = label;
+    }
+
+    /** The layer, e.g. {@code Ip}. */
+    public String group() {
+        return group;
+    }
+
+    /** The counter's name within its layer, e.g. {@code InHdrErrors}. */
+    public String label() {
+        return label;
+    }
+}

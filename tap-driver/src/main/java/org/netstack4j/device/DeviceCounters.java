@@ -1,0 +1,57 @@
+package org.netstack4j.device;
+
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * What a device did, for logs and tests. Written by the device's reader thread and by the event loop at the
+ * same time, read from anywhere; {@link LongAdder} keeps both writers off one contended cache line.
+ */
+public final class DeviceCounters {
+
+    private final LongAdder framesReceived = new LongAdder();
+    private final LongAdder framesSent = new LongAdder();
+    private final LongAdder transmitDrops = new LongAdder();
+    private final LongAdder readErrors = new LongAdder();
+
+    /** Frames handed to the receiver. */
+    public long framesReceived() {
+        return framesReceived.sum();
+    }
+
+    /** Frames written to the device in full. */
+    public long framesSent() {
+        return framesSent.sum();
+    }
+
+    /** Frames given to {@code transmit} that were not sent (device busy, closed, or a failed write). */
+    public long transmitDrops() {
+        return transmitDrops.sum();
+    }
+
+    /** Reads that failed for a reason other than "nothing to read yet". */
+    public long readErrors() {
+        return readErrors.sum();
+    }
+
+    void received() {
+        framesReceived.increment();
+    }
+
+    void sent() {
+        framesSent.increment();
+    }
+
+    void dropped() {
+        transmitDrops.increment();
+    }
+
+    void readError() {
+        readErrors.increment();
+    }
+
+    @Override
+    public String toString() {
+        return "received=" + framesReceived() + " sent=" + framesSent() + " transmitDrops=" + transmitDrops()
+                + " readErrors=" + readErrors();
+    }
+}

@@ -1,0 +1,91 @@
+package org.netstack4j.device;
+
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The ioctls that turn an open {@code /dev/net/tun} fd into a TAP interface and size it. Both take a
+ * {@code struct ifreq}: 40 bytes, the interface name in the first 16 (NUL-terminated), the request's own field
+ * (flags as a short, or the MTU as an int) at offset 16.
+ */
+final class TunIoctl {
+
+    /** The kernel's IFNAMSIZ (16) minus the terminating NUL. */
+    static final int MAX_NAME_BYTES = 15;
+
+    private static final long TUNSETIFF = 0x400454caL;
+    private static final long SIOCSIFMTU = 0x8922L;
+    private static final short IFF_TAP = 0x0002;
+    private static final short IFF_NO_PI = 0x1000;
+    private static final long IFREQ_SIZE = 40;
+    private static final long IFREQ_DATA = 16;
+
+    private TunIoctl() {
+    }
+
+    /**
+     * Rejects names the kernel would refuse, before any syscall, so the user sees what is wrong with the name
+     * rather than a bare EINVAL. An empty name or one with {@code %d} lets the kernel pick a free number.
+     */
+    static void checkName(String name) {
+        byte[] bytes = name.getBytes(StandardCharsets.UTF_8);
+        if (bytes.length > MAX_NAME_BYTES) {
+            throw new DeviceException("invalid interface name \"" + name + "\": " + bytes.length
+                    + " bytes, the kernel allows at most " + MAX_NAME_BYTES);
+        }
+        if (name.equals(".") || name.equals("..")
+                || name.chars().anyMatch(c -> c == '/' || c == ':' || Character.isWhitespace(c) || c == 0)) {
+            throw new DeviceException("invalid interface name \"" + name
+                    + "\": it may not be . or .. nor contain '/', ':', NUL or whitespace");
+        }
+    }
+
+    /**
+     * Attaches {@code fd} to the TAP called {@code name}, creating it if needed (IFF_TAP | IFF_NO_PI: raw
+     * Ethernet frames, no 4-byte packet-information prefix). Returns the name the kernel actually used.
+     */
+    static String attachTap(int fd, String name) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment ifreq = ifreq(arena, name);
+            ifreq.set(JAVA_SHORT, IFREQ_DATA, (short) (IFF_TAP | IFF_NO_PI));
+            int result = LibC.ioctl(fd, TUNSETIFF, ifreq);
+            if (result < 0) {
+                throw new NativeException("cannot create or attach TAP \"" + name + "\" (TUNSETIFF)", -result);
+            }
+            return ifreq.getString(0);
+        }
+    }
+
+    /**
+     * Sets the interface MTU so that the kernel never hands us a frame larger than the buffers we read into.
+     * SIOCSIFMTU works on any socket; a throwaway UDP socket is the usual vehicle.
+     */
+    static void setMtu(String name, int mtu) {
+        int sock = LibC.socket(LibC.AF_INET, LibC.SOCK_DGRAM | LibC.SOCK_CLOEXEC, 0);
+        if (sock < 0) {
+            throw new NativeException("cannot create a socket to set the MTU of " + name, -sock);
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment ifreq = ifreq(arena, name);
+            ifreq.set(JAVA_INT, IFREQ_DATA, mtu);
+            int result = LibC.ioctl(sock, SIOCSIFMTU, ifreq);
+            if (result < 0) {
+                throw new NativeException("cannot set MTU " + mtu + " on " + name + " (SIOCSIFMTU)", -result);
+            }
+        } finally {
+            LibC.close(sock);
+        }
+    }
+
+    private static MemorySegment ifreq(Arena arena, String name) {
+        // Arena memory is zeroed, so the name is NUL-terminated and the unused union bytes are 0.
+        MemorySegment ifreq = arena.allocate(IFREQ_SIZE, 8);
+        byte[] bytes = name.getBytes(StandardCharsets.UTF_8);
+        MemorySegment.copy(bytes, 0, ifreq, java.lang.foreign.ValueLayout.JAVA_BYTE, 0, bytes.length);
+        return ifreq;
+    }
+}

@@ -1,0 +1,113 @@
+package org.netstack4j.device;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.netty.buffer.ByteBuf;
+import java.time.Duration;
+import java.util.Optional;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * TapDevice against the real kernel. Each test moves its TAP into a namespace of its own, so the only peer it
+ * can reach is the kernel stack the test configured there.
+ */
+@ExtendWith(LeakCheck.class)
+class TapDeviceTest {
+
+    private static final byte[] OUR_MAC = {2, 0, 0, 0, 0, 2};
+    private static final byte[] OUR_IP = {10, 99, 0, 2};
+    private static final byte[] KERNEL_IP = {10, 99, 0, 1};
+
+    @BeforeEach
+    void needsRootAndTun() {
+        KernelAssumptions.assumeRootWithTun();
+    }
+
+    @Test
+    void kernelAnswersAnArpRequestSentThroughTheTap() throws Exception {
+        String tapName = "n4t" + NetNs.randomSuffix();
+        FrameQueue frames = new FrameQueue();
+        try (NetNs ns = NetNs.create();
+             TapDevice tap = TapDevice.open(tapName, 1500)) {
+            assertEquals(tapName, tap.name());
+            Cmd.run("ip", "link", "set", tapName, "netns", ns.name());
+            ns.ip("addr", "add", "10.99.0.1/24", "dev", tapName);
+            ns.ip("link", "set", tapName, "up");
+            byte[] kernelMac = ns.macOf(tapName);
+            tap.start(frames);
+
+            tap.transmit(ArpFrames.request(OUR_MAC, OUR_IP, KERNEL_IP));
+
+            byte[] reply = frames.awaitMatching(ArpFrames::isReply, Duration.ofSeconds(5));
+            assertNotNull(reply, "no ARP reply from the kernel; frames seen:" + frames.summary());
+            ArpFrames.assertReplyTo(reply, OUR_MAC, OUR_IP, KERNEL_IP, kernelMac);
+
+            // A heap buffer has no native address: transmit must copy it out rather than fail.
+            tap.transmit(ArpFrames.onHeap(ArpFrames.request(OUR_MAC, OUR_IP, KERNEL_IP)));
+            byte[] secondReply = frames.awaitMatching(ArpFrames::isReply, Duration.ofSeconds(5));
+            assertNotNull(secondReply, "no ARP reply to the heap-buffer request; frames seen:" + frames.summary());
+            ArpFrames.assertReplyTo(secondReply, OUR_MAC, OUR_IP, KERNEL_IP, kernelMac);
+
+            assertNull(frames.contractViolation());
+            assertEquals(2, tap.counters().framesSent());
+            assertEquals(0, tap.counters().transmitDrops());
+            assertTrue(tap.counters().framesReceived() >= 1);
+            assertEquals(0, tap.counters().readErrors());
+        }
+    }
+
+    @Test
+    void closeStopsTheReaderPromptlyAndDeletesTheTap() throws Exception {
+        String tapName = "n4t" + NetNs.randomSuffix();
+        TapDevice tap = TapDevice.open(tapName, 1500);
+        try {
+            tap.start(new FrameQueue());
+            Thread.sleep(50); // let the reader settle into poll(2), the case close() must interrupt
+        } finally {
+            long started = System.nanoTime();
+            tap.close();
+            long tookMillis = (System.nanoTime() - started) / 1_000_000;
+            assertTrue(tookMillis < 100, "close took " + tookMillis + " ms");
+        }
+        tap.close(); // idempotent
+        assertFalse(Cmd.succeeds("ip", "link", "show", "dev", tapName), "TAP still exists after close");
+        assertTrue(Thread.getAllStackTraces().keySet().stream()
+                .noneMatch(t -> t.getName().equals("tap-rx-" + tapName)), "reader thread still alive");
+
+        ByteBuf late = ArpFrames.request(OUR_MAC, OUR_IP, KERNEL_IP);
+        tap.transmit(late);
+        assertEquals(0, late.refCnt(), "transmit after close must still release the frame");
+        assertEquals(1, tap.counters().transmitDrops());
+    }
+
+    @Test
+    void kernelPicksTheNumberForANameTemplate() {
+        try (TapDevice tap = TapDevice.open("n4tpl%d", 1500)) {
+            assertTrue(tap.name().matches("n4tpl\\d+"), "kernel-chosen name: " + tap.name());
+        }
+    }
+
+    @Test
+    @SuppressWarnings("try") // the first device is held only so that the name stays taken
+    void secondOpenOfTheSameTapFailsWithEbusy() {
+        String tapName = "n4t" + NetNs.randomSuffix();
+        try (TapDevice first = TapDevice.open(tapName, 1500)) {
+            NativeException e = assertThrows(NativeException.class, () -> TapDevice.open(tapName, 1500).close());
+            assertEquals(Errno.EBUSY, e.errno());
+            assertEquals("cannot create or attach TAP \"" + tapName
+                    + "\" (TUNSETIFF): Device or resource busy (EBUSY)", e.getMessage());
+        }
+    }
+
+    @Test
+    void probeFindsTapUsableWhenRoot() {
+        assertEquals(Optional.empty(), TapDevice.probe());
+    }
+}
