@@ -142,6 +142,9 @@ public final class BsdSockets {
         while (true) {
             long seen = driver.readinessVersion();
             Object r = driver.call(() -> {
+                if (h.udp.closed()) {
+                    return Errno.EBADF;
+                }
                 Errno e = h.udp.takeError();
                 if (e != null) {
                     return e;
@@ -186,6 +189,8 @@ public final class BsdSockets {
         }
         driver.call(() -> {
             stack.udp().close(h.udp);
+            // Wake any thread blocked on this descriptor: it then fails with EBADF, as after close in Linux.
+            stack.signalReadiness();
             return null;
         });
     }

@@ -49,6 +49,11 @@ public final class UdpEndpoint {
         return remotePort;
     }
 
+    /** True once closed. */
+    public boolean closed() {
+        return closed;
+    }
+
     /** True after connect(). */
     public boolean connected() {
         return connected;
