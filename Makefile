@@ -23,8 +23,7 @@ run: build
 	bin/netstack4j run --tap $(TAP) --address $(ADDRESS) --peer-address $(PEER_ADDRESS) $(RUN_ARGS)
 
 test:
-	$(MVN) install -DskipTests
-	./mvnw -B test
+	./mvnw -B verify
 
 bench: build
 	bench/run-bench.sh

@@ -14,11 +14,9 @@ import java.time.Instant;
 import java.util.List;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /** PcapFileDevice replays a hand-written capture byte for byte, in order, with its timestamps. */
-@ExtendWith(LeakCheck.class)
 class PcapFileDeviceTest {
 
     @TempDir
