@@ -26,6 +26,7 @@ test:
 	./mvnw -B verify
 
 bench: build
+	$(MVN) -DskipTests -pl bench -am package
 	bench/run-bench.sh
 
 clean:
