@@ -11,6 +11,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -22,6 +24,13 @@ final class Sh {
 
     /** Generous limit for set-up commands such as {@code ip link set}. */
     static final Duration SETUP_TIMEOUT = Duration.ofSeconds(20);
+
+    /**
+     * Reads process pipes. Not the common pool: on a 2-core machine it has one thread, which a long-running
+     * background command's stderr reader would hold forever, starving every later command.
+     */
+    private static final ExecutorService PIPES = Executors.newCachedThreadPool(
+            Thread.ofPlatform().name("interop-pipe-", 0).daemon(true).factory());
 
     private Sh() {
     }
@@ -93,6 +102,14 @@ final class Sh {
         return new Background(argv, start(new ProcessBuilder(argv), argv));
     }
 
+    /**
+     * Starts {@code argv} in the background reading {@code stdin}: a regular file is read in one piece, so a
+     * command such as socat turns it into exactly one datagram (a pipe could split it).
+     */
+    static Background background(File stdin, String... argv) {
+        return new Background(argv, start(new ProcessBuilder(argv).redirectInput(stdin), argv));
+    }
+
     private static Process start(ProcessBuilder pb, String[] argv) {
         try {
             return pb.start();
@@ -108,7 +125,7 @@ final class Sh {
             } catch (IOException e) {
                 return ("(unreadable: " + e.getMessage() + ")").getBytes(StandardCharsets.UTF_8);
             }
-        });
+        }, PIPES);
     }
 
     /**
@@ -142,18 +159,23 @@ final class Sh {
          * {@code timeout}; returns what arrived. Only one read may be outstanding at a time.
          */
         byte[] readStdout(int n, Duration timeout) {
+            return readStdout(n, timeout, () -> "");
+        }
+
+        /** Like {@link #readStdout(int, Duration)}, adding {@code context} to the failure message. */
+        byte[] readStdout(int n, Duration timeout, java.util.function.Supplier<String> context) {
             CompletableFuture<byte[]> read = CompletableFuture.supplyAsync(() -> {
                 try {
                     return process.getInputStream().readNBytes(n);
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
-            });
+            }, PIPES);
             try {
                 return read.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             } catch (TimeoutException e) {
                 throw new AssertionError("`" + String.join(" ", argv) + "` wrote fewer than " + n
-                        + " bytes within " + timeout + "; stderr: " + stderrIfExited(), e);
+                        + " bytes within " + timeout + "; stderr: " + stderrIfExited() + "\n" + context.get(), e);
             } catch (ExecutionException e) {
                 throw new AssertionError("reading the output of `" + String.join(" ", argv) + "` failed", e);
             } catch (InterruptedException e) {

@@ -89,6 +89,10 @@ public final class Ipv4Layer {
                 stack.counters().inc(Counter.IP_IN_DELIVERS);
                 stack.icmp().receive(buf, ip, broadcast);
             }
+            case Ipv4Packet.PROTO_TCP -> {
+                stack.counters().inc(Counter.IP_IN_DELIVERS);
+                stack.tcp().receive(buf, ip, broadcast);
+            }
             case Ipv4Packet.PROTO_UDP -> {
                 stack.counters().inc(Counter.IP_IN_DELIVERS);
                 stack.udp().receive(buf, ip, broadcast);

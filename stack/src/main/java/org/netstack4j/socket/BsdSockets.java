@@ -6,8 +6,12 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.netstack4j.stack.NetStack;
 import org.netstack4j.stack.StackDriver;
+import org.netstack4j.tcp.TcpConnection;
+import org.netstack4j.tcp.TcpException;
+import org.netstack4j.tcp.TcpState;
 import org.netstack4j.udp.Datagram;
 import org.netstack4j.udp.UdpEndpoint;
 import org.netstack4j.wire.Ipv4Address;
@@ -19,7 +23,7 @@ import org.netstack4j.wire.Ipv4Address;
  * between attempts (in a {@link org.netstack4j.stack.Simulation} that wait runs virtual time forward).
  *
  * <p>Failures throw {@link ErrnoException}; a C caller's "-1 and errno" is its {@link ErrnoException#errno()}.
- * Datagram sockets (UDP) are implemented; stream sockets come with TCP.
+ * Datagram sockets are UDP, stream sockets TCP.
  */
 public final class BsdSockets {
     /** Smallest buffer size Linux accepts for SO_RCVBUF (SOCK_MIN_RCVBUF, after doubling). */
@@ -32,13 +36,19 @@ public final class BsdSockets {
     private static final class Handle {
         final int type;
         final UdpEndpoint udp;
+        final StreamSocket tcp;
         volatile boolean nonBlocking;
 
-        Handle(int type, UdpEndpoint udp, boolean nonBlocking) {
+        Handle(int type, UdpEndpoint udp, StreamSocket tcp, boolean nonBlocking) {
             this.type = type;
             this.udp = udp;
+            this.tcp = tcp;
             this.nonBlocking = nonBlocking;
         }
+    }
+
+    /** What accept(2) returns: the new descriptor and the peer's address. */
+    public record Accepted(int fd, SockAddrIn peer) {
     }
 
     private final StackDriver driver;
@@ -51,6 +61,13 @@ public final class BsdSockets {
         this.stack = driver.stack();
     }
 
+    /** The driver this API runs on. */
+    public StackDriver driver() {
+        return driver;
+    }
+
+    // ------------------------------------------------------------------ descriptors
+
     /** socket(2): a new descriptor, the lowest free one from 3 up (0-2 are stdio, as in a process). */
     public int socket(int domain, int type, int protocol) {
         if (domain != AF_INET) {
@@ -58,22 +75,31 @@ public final class BsdSockets {
         }
         boolean nonBlocking = (type & SOCK_NONBLOCK) != 0;
         int base = type & ~(SOCK_NONBLOCK | SOCK_CLOEXEC);
+        Handle h;
         if (base == SOCK_STREAM) {
-            throw new ErrnoException("socket", Errno.EPROTONOSUPPORT);
-        }
-        if (base != SOCK_DGRAM) {
+            if (protocol != 0 && protocol != IPPROTO_TCP) {
+                throw new ErrnoException("socket", Errno.EPROTONOSUPPORT);
+            }
+            h = new Handle(SOCK_STREAM, null, driver.call(() -> new StreamSocket(
+                    stack.tcp().defaultReceiveBuffer(), stack.tcp().defaultSendBuffer())), nonBlocking);
+        } else if (base == SOCK_DGRAM) {
+            if (protocol != 0 && protocol != IPPROTO_UDP) {
+                throw new ErrnoException("socket", Errno.EPROTONOSUPPORT);
+            }
+            h = new Handle(SOCK_DGRAM, driver.call(() -> stack.udp().open()), null, nonBlocking);
+        } else {
             throw new ErrnoException("socket", Errno.ESOCKTNOSUPPORT);
         }
-        if (protocol != 0 && protocol != IPPROTO_UDP) {
-            throw new ErrnoException("socket", Errno.EPROTONOSUPPORT);
-        }
-        UdpEndpoint ep = driver.call(() -> stack.udp().open());
+        return install(h);
+    }
+
+    private int install(Handle h) {
         synchronized (fds) {
             int fd = 3;
             while (fds.containsKey(fd)) {
                 fd++;
             }
-            fds.put(fd, new Handle(SOCK_DGRAM, ep, nonBlocking));
+            fds.put(fd, h);
             return fd;
         }
     }
@@ -95,28 +121,191 @@ public final class BsdSockets {
         }
     }
 
+    /**
+     * Runs {@code attempt} on the stack's thread until it returns non-null, waiting for readiness between
+     * attempts unless the socket is non-blocking (then EAGAIN). An attempt signals failure by throwing.
+     */
+    private <T> T blocking(String call, boolean dontWait, Supplier<T> attempt) {
+        while (true) {
+            long seen = driver.readinessVersion();
+            T r = driver.call(attempt);
+            if (r != null) {
+                return r;
+            }
+            if (dontWait) {
+                throw new ErrnoException(call, Errno.EAGAIN);
+            }
+            driver.awaitReadiness(seen, -1);
+        }
+    }
+
+    // ------------------------------------------------------------------ bind, listen, accept, connect
+
     /** bind(2). */
     public void bind(int fd, SockAddrIn address) {
         Handle h = handle("bind", fd);
-        check("bind", driver.call(() -> stack.udp().bind(h.udp, address.address().bits(), address.port())));
-    }
-
-    /** connect(2); a null address (AF_UNSPEC) dissolves a datagram socket's association. */
-    public void connect(int fd, SockAddrIn address) {
-        Handle h = handle("connect", fd);
-        if (address == null) {
-            driver.call(() -> {
-                stack.udp().disconnect(h.udp);
-                return null;
-            });
+        if (h.udp != null) {
+            check("bind", driver.call(() -> stack.udp().bind(h.udp, address.address().bits(), address.port())));
             return;
         }
-        check("connect", driver.call(() -> stack.udp().connect(h.udp, address.address().bits(), address.port())));
+        check("bind", driver.call(() -> {
+            StreamSocket s = h.tcp;
+            if (s.portReserved || s.conn != null || s.listener != null) {
+                return Errno.EINVAL;
+            }
+            int ip = address.address().bits();
+            if (ip != 0 && ip != stack.ipv4().address()) {
+                return Errno.EADDRNOTAVAIL;
+            }
+            int port = address.port() == 0 ? stack.tcp().ephemeralPort() : address.port();
+            if (port < 0 || !stack.tcp().reservePort(port, s.reuseAddress)) {
+                return Errno.EADDRINUSE;
+            }
+            s.boundIp = ip;
+            s.boundPort = port;
+            s.portReserved = true;
+            return null;
+        }));
     }
 
-    /** sendto(2): sends {@code len} bytes; a null {@code to} means the connected peer. Returns {@code len}. */
+    /** listen(2). */
+    public void listen(int fd, int backlog) {
+        Handle h = handle("listen", fd);
+        if (h.tcp == null) {
+            throw new ErrnoException("listen", Errno.EOPNOTSUPP);
+        }
+        check("listen", driver.call(() -> {
+            StreamSocket s = h.tcp;
+            if (s.conn != null) {
+                return Errno.EINVAL;
+            }
+            if (s.listener != null) {
+                return null; // a second listen() only changes the backlog on Linux
+            }
+            if (!s.portReserved) {
+                int port = stack.tcp().ephemeralPort();
+                if (port < 0 || !stack.tcp().reservePort(port, s.reuseAddress)) {
+                    return Errno.EADDRINUSE;
+                }
+                s.boundPort = port;
+                s.portReserved = true;
+            }
+            try {
+                s.listener = stack.tcp().listen(s.boundIp, s.boundPort, backlog, s.receiveBuffer, s.sendBuffer);
+            } catch (TcpException e) {
+                return e.errno();
+            }
+            return null;
+        }));
+    }
+
+    /** accept(2): the next established connection; blocks unless non-blocking (EAGAIN). */
+    public Accepted accept(int fd) {
+        Handle h = handle("accept", fd);
+        if (h.tcp == null) {
+            throw new ErrnoException("accept", Errno.EOPNOTSUPP);
+        }
+        TcpConnection c = blocking("accept", h.nonBlocking, () -> {
+            StreamSocket s = h.tcp;
+            if (s.listener == null) {
+                throw new ErrnoException("accept", Errno.EINVAL);
+            }
+            return stack.tcp().accept(s.listener);
+        });
+        StreamSocket child = new StreamSocket(h.tcp.receiveBuffer, h.tcp.sendBuffer);
+        child.conn = c;
+        child.noDelay = h.tcp.noDelay;
+        child.keepAlive = h.tcp.keepAlive;
+        child.boundPort = c.localPort();
+        child.boundIp = c.localIp();
+        driver.call(() -> {
+            c.setNoDelay(child.noDelay);
+            applyKeepAlive(child);
+            return null;
+        });
+        int newFd = install(new Handle(SOCK_STREAM, null, child, false));
+        return new Accepted(newFd, new SockAddrIn(new Ipv4Address(c.remoteIp()), c.remotePort()));
+    }
+
+    /** connect(2); for a datagram socket a null address (AF_UNSPEC) dissolves the association. */
+    public void connect(int fd, SockAddrIn address) {
+        Handle h = handle("connect", fd);
+        if (h.udp != null) {
+            if (address == null) {
+                driver.call(() -> {
+                    stack.udp().disconnect(h.udp);
+                    return null;
+                });
+                return;
+            }
+            check("connect", driver.call(() -> stack.udp().connect(h.udp, address.address().bits(), address.port())));
+            return;
+        }
+        if (address == null || address.port() == 0) {
+            throw new ErrnoException("connect", address == null ? Errno.EAFNOSUPPORT : Errno.ECONNREFUSED);
+        }
+        Errno started = driver.call(() -> {
+            StreamSocket s = h.tcp;
+            if (s.listener != null) {
+                return Errno.EISCONN;
+            }
+            if (s.conn != null) {
+                if (s.connecting) {
+                    TcpState st = s.conn.state();
+                    if (st == TcpState.SYN_SENT || st == TcpState.SYN_RECEIVED) {
+                        return Errno.EALREADY;
+                    }
+                    s.connecting = false;
+                    Errno e = s.conn.takeError();
+                    return e != null ? e : null;
+                }
+                return Errno.EISCONN;
+            }
+            try {
+                s.conn = stack.tcp().connect(s.portReserved ? s.boundPort : 0, address.address().bits(),
+                        address.port(), s.receiveBuffer, s.sendBuffer, s.noDelay, s.keepAlive);
+            } catch (TcpException e) {
+                return e.errno();
+            }
+            if (s.portReserved) {
+                stack.tcp().releasePort(s.boundPort);
+                s.portReserved = false;
+            }
+            s.boundPort = s.conn.localPort();
+            s.boundIp = s.conn.localIp();
+            applyKeepAlive(s);
+            s.connecting = true;
+            return Errno.EINPROGRESS;
+        });
+        if (started == null) {
+            return; // a completed non-blocking connect reported as success
+        }
+        if (started != Errno.EINPROGRESS || h.nonBlocking) {
+            throw new ErrnoException("connect", started);
+        }
+        blocking("connect", false, () -> {
+            StreamSocket s = h.tcp;
+            TcpState st = s.conn.state();
+            if (st == TcpState.SYN_SENT || st == TcpState.SYN_RECEIVED) {
+                return null;
+            }
+            s.connecting = false;
+            Errno e = s.conn.takeError();
+            if (e != null) {
+                throw new ErrnoException("connect", e);
+            }
+            return Boolean.TRUE;
+        });
+    }
+
+    // ------------------------------------------------------------------ data
+
+    /** sendto(2); for a stream socket {@code to} is ignored. Returns the bytes accepted. */
     public int sendto(int fd, byte[] data, int off, int len, int flags, SockAddrIn to) {
         Handle h = handle("sendto", fd);
+        if (h.tcp != null) {
+            return streamSend(h, data, off, len, flags);
+        }
         if (to != null && to.port() == 0) {
             throw new ErrnoException("sendto", Errno.EINVAL);
         }
@@ -126,51 +315,120 @@ public final class BsdSockets {
         return len;
     }
 
-    /** send(2) to the connected peer. */
+    /** send(2) / write(2). */
     public int send(int fd, byte[] data, int off, int len, int flags) {
         return sendto(fd, data, off, len, flags, null);
     }
 
+    /** write(2). */
+    public int write(int fd, byte[] data, int off, int len) {
+        return send(fd, data, off, len, 0);
+    }
+
+    private int streamSend(Handle h, byte[] data, int off, int len, int flags) {
+        boolean dontWait = h.nonBlocking || (flags & MSG_DONTWAIT) != 0;
+        int total = 0;
+        while (true) {
+            int done = total;
+            Integer n = blocking("send", dontWait && total == 0, () -> {
+                StreamSocket s = h.tcp;
+                TcpConnection c = s.conn;
+                if (c == null) {
+                    throw new ErrnoException("send", Errno.ENOTCONN);
+                }
+                if (c.wasReset()) {
+                    Errno e = c.takeError();
+                    if (e != null && !s.resetReported) {
+                        s.resetReported = true;
+                        throw new ErrnoException("send", e);
+                    }
+                    throw new ErrnoException("send", Errno.EPIPE);
+                }
+                TcpState st = c.state();
+                if (st == TcpState.SYN_SENT || st == TcpState.SYN_RECEIVED) {
+                    return null;
+                }
+                if (s.shutWrite || !st.sendsData()) {
+                    throw new ErrnoException("send", Errno.EPIPE);
+                }
+                int w = c.write(data, off + done, len - done);
+                if (w == 0) {
+                    return dontWait && done > 0 ? 0 : null;
+                }
+                return w;
+            });
+            total += n;
+            if (total == len || n == 0 || dontWait) {
+                return total;
+            }
+        }
+    }
+
     /**
-     * recvfrom(2): the next datagram into {@code buf}; the rest of a longer datagram is discarded as in
-     * Linux. Blocks unless the socket is non-blocking or {@code flags} has MSG_DONTWAIT (then EAGAIN).
+     * recvfrom(2). Datagram sockets: the next datagram, cut to fit as Linux does. Stream sockets: up to
+     * {@code len} bytes, 0 at end of stream. Blocks unless non-blocking or MSG_DONTWAIT (then EAGAIN).
      */
     public RecvResult recvfrom(int fd, byte[] buf, int off, int len, int flags) {
         Handle h = handle("recvfrom", fd);
         boolean peek = (flags & MSG_PEEK) != 0;
         boolean dontWait = h.nonBlocking || (flags & MSG_DONTWAIT) != 0;
-        while (true) {
-            long seen = driver.readinessVersion();
-            Object r = driver.call(() -> {
-                if (h.udp.closed()) {
-                    return Errno.EBADF;
-                }
-                Errno e = h.udp.takeError();
-                if (e != null) {
-                    return e;
-                }
-                return stack.udp().receive(h.udp, peek);
-            });
-            if (r instanceof Errno e) {
+        if (h.tcp != null) {
+            int n = streamRecv(h, buf, off, len, peek, dontWait);
+            return new RecvResult(n, false, null);
+        }
+        Datagram d = blocking("recvfrom", dontWait, () -> {
+            if (h.udp.closed()) {
+                throw new ErrnoException("recvfrom", Errno.EBADF);
+            }
+            Errno e = h.udp.takeError();
+            if (e != null) {
                 throw new ErrnoException("recvfrom", e);
             }
-            if (r instanceof Datagram d) {
-                try {
-                    int n = Math.min(len, d.payload().readableBytes());
-                    d.payload().getBytes(d.payload().readerIndex(), buf, off, n);
-                    boolean truncated = n < d.payload().readableBytes();
-                    int reported = (flags & MSG_TRUNC) != 0 ? d.payload().readableBytes() : n;
-                    return new RecvResult(reported, truncated,
-                            new SockAddrIn(new Ipv4Address(d.sourceIp()), d.sourcePort()));
-                } finally {
-                    d.payload().release();
-                }
-            }
-            if (dontWait) {
-                throw new ErrnoException("recvfrom", Errno.EAGAIN);
-            }
-            driver.awaitReadiness(seen, -1);
+            return stack.udp().receive(h.udp, peek);
+        });
+        try {
+            int n = Math.min(len, d.payload().readableBytes());
+            d.payload().getBytes(d.payload().readerIndex(), buf, off, n);
+            boolean truncated = n < d.payload().readableBytes();
+            int reported = (flags & MSG_TRUNC) != 0 ? d.payload().readableBytes() : n;
+            return new RecvResult(reported, truncated, new SockAddrIn(new Ipv4Address(d.sourceIp()), d.sourcePort()));
+        } finally {
+            d.payload().release();
         }
+    }
+
+    private int streamRecv(Handle h, byte[] buf, int off, int len, boolean peek, boolean dontWait) {
+        return blocking("recv", dontWait, () -> {
+            StreamSocket s = h.tcp;
+            TcpConnection c = s.conn;
+            if (c == null) {
+                throw new ErrnoException("recv", s.listener != null ? Errno.EINVAL : Errno.ENOTCONN);
+            }
+            if (s.shutRead) {
+                return 0;
+            }
+            if (c.readable() > 0) {
+                return c.read(buf, off, len, peek);
+            }
+            if (len == 0) {
+                return 0;
+            }
+            if (c.wasReset()) {
+                Errno e = c.takeError();
+                if (e != null && !s.resetReported) {
+                    s.resetReported = true;
+                    throw new ErrnoException("recv", e);
+                }
+                return 0;
+            }
+            if (c.peerClosed() || c.state() == TcpState.CLOSED) {
+                return 0;
+            }
+            if (c.state() == TcpState.SYN_SENT || c.state() == TcpState.SYN_RECEIVED) {
+                return null;
+            }
+            return null;
+        });
     }
 
     /** recv(2): like recvfrom without the source; returns the byte count. */
@@ -178,7 +436,38 @@ public final class BsdSockets {
         return recvfrom(fd, buf, off, len, flags).length();
     }
 
-    /** close(2): frees the descriptor and releases queued data. */
+    /** read(2). */
+    public int read(int fd, byte[] buf, int off, int len) {
+        return recv(fd, buf, off, len, 0);
+    }
+
+    /** shutdown(2): SHUT_RD, SHUT_WR or SHUT_RDWR on a connected stream socket. */
+    public void shutdown(int fd, int how) {
+        Handle h = handle("shutdown", fd);
+        if (how < SHUT_RD || how > SHUT_RDWR) {
+            throw new ErrnoException("shutdown", Errno.EINVAL);
+        }
+        if (h.tcp == null) {
+            throw new ErrnoException("shutdown", Errno.ENOTCONN);
+        }
+        check("shutdown", driver.call(() -> {
+            StreamSocket s = h.tcp;
+            if (s.conn == null) {
+                return Errno.ENOTCONN;
+            }
+            if (how != SHUT_WR) {
+                s.shutRead = true;
+                s.conn.shutdownRead();
+            }
+            if (how != SHUT_RD && !s.shutWrite) {
+                s.shutWrite = true;
+                s.conn.shutdownWrite();
+            }
+            return null;
+        }));
+    }
+
+    /** close(2): frees the descriptor; a stream connection then closes on its own (FIN, or RST per SO_LINGER). */
     public void close(int fd) {
         Handle h;
         synchronized (fds) {
@@ -188,31 +477,145 @@ public final class BsdSockets {
             throw new ErrnoException("close", Errno.EBADF);
         }
         driver.call(() -> {
-            stack.udp().close(h.udp);
+            if (h.udp != null) {
+                stack.udp().close(h.udp);
+            } else {
+                StreamSocket s = h.tcp;
+                if (s.listener != null) {
+                    stack.tcp().closeListener(s.listener);
+                }
+                if (s.conn != null) {
+                    s.conn.userClose();
+                }
+                if (s.portReserved) {
+                    stack.tcp().releasePort(s.boundPort);
+                    s.portReserved = false;
+                }
+            }
             // Wake any thread blocked on this descriptor: it then fails with EBADF, as after close in Linux.
             stack.signalReadiness();
             return null;
         });
     }
 
+    // ------------------------------------------------------------------ options
+
     /** setsockopt(2) with an integer value. */
     public void setsockopt(int fd, int level, int name, int value) {
         Handle h = handle("setsockopt", fd);
-        if (level != SOL_SOCKET) {
-            throw new ErrnoException("setsockopt", Errno.ENOPROTOOPT);
-        }
         driver.call(() -> {
+            if (level == SOL_SOCKET) {
+                setSocketLevel(h, name, value);
+            } else if (level == IPPROTO_TCP && h.tcp != null) {
+                setTcpLevel(h.tcp, name, value);
+            } else {
+                throw new ErrnoException("setsockopt", Errno.ENOPROTOOPT);
+            }
+            return null;
+        });
+    }
+
+    private void setSocketLevel(Handle h, int name, int value) {
+        // Linux doubles buffer requests to leave room for bookkeeping, and getsockopt shows the doubled size.
+        int rcv = Math.max(MIN_RCVBUF, 2 * clampRequest(value));
+        int snd = Math.max(MIN_SNDBUF, 2 * clampRequest(value));
+        if (h.udp != null) {
             UdpEndpoint ep = h.udp;
             switch (name) {
                 case SO_REUSEADDR -> ep.setReuseAddress(value != 0);
                 case SO_BROADCAST -> ep.setBroadcast(value != 0);
-                // Linux doubles the request to leave room for bookkeeping, and getsockopt shows the doubled size.
-                case SO_RCVBUF -> ep.setReceiveBuffer(Math.max(MIN_RCVBUF, 2 * clampRequest(value)));
-                case SO_SNDBUF -> ep.setSendBuffer(Math.max(MIN_SNDBUF, 2 * clampRequest(value)));
+                case SO_RCVBUF -> ep.setReceiveBuffer(rcv);
+                case SO_SNDBUF -> ep.setSendBuffer(snd);
                 default -> throw new ErrnoException("setsockopt", Errno.ENOPROTOOPT);
+            }
+            return;
+        }
+        StreamSocket s = h.tcp;
+        switch (name) {
+            case SO_REUSEADDR -> s.reuseAddress = value != 0;
+            case SO_KEEPALIVE -> {
+                s.keepAlive = value != 0;
+                applyKeepAlive(s);
+            }
+            case SO_RCVBUF -> {
+                s.receiveBuffer = rcv;
+                applyBuffers(s);
+            }
+            case SO_SNDBUF -> {
+                s.sendBuffer = snd;
+                applyBuffers(s);
+            }
+            default -> throw new ErrnoException("setsockopt", Errno.ENOPROTOOPT);
+        }
+    }
+
+    private void setTcpLevel(StreamSocket s, int name, int value) {
+        switch (name) {
+            case TCP_NODELAY -> {
+                s.noDelay = value != 0;
+                if (s.conn != null) {
+                    s.conn.setNoDelay(s.noDelay);
+                }
+            }
+            case TCP_MAXSEG -> {
+                if (value < 88 || value > 65_495) {
+                    throw new ErrnoException("setsockopt", Errno.EINVAL);
+                }
+                s.maxSegment = value;
+            }
+            case TCP_KEEPIDLE, TCP_KEEPINTVL, TCP_KEEPCNT -> {
+                if (value < 1 || value > 32_767) {
+                    throw new ErrnoException("setsockopt", Errno.EINVAL);
+                }
+                if (name == TCP_KEEPIDLE) {
+                    s.keepIdleSeconds = value;
+                } else if (name == TCP_KEEPINTVL) {
+                    s.keepIntervalSeconds = value;
+                } else {
+                    s.keepCount = value;
+                }
+                applyKeepAlive(s);
+            }
+            default -> throw new ErrnoException("setsockopt", Errno.ENOPROTOOPT);
+        }
+    }
+
+    private static void applyKeepAlive(StreamSocket s) {
+        if (s.conn != null) {
+            s.conn.setKeepAlive(s.keepAlive, TimeUnit.SECONDS.toNanos(s.keepIdleSeconds),
+                    TimeUnit.SECONDS.toNanos(s.keepIntervalSeconds), s.keepCount);
+        }
+    }
+
+    private static void applyBuffers(StreamSocket s) {
+        if (s.conn != null) {
+            s.conn.setBuffers(s.receiveBuffer, s.sendBuffer);
+        }
+    }
+
+    /** setsockopt(SOL_SOCKET, SO_LINGER) with {@code struct linger {l_onoff, l_linger}}. */
+    public void setLinger(int fd, boolean on, int seconds) {
+        Handle h = handle("setsockopt", fd);
+        if (h.tcp == null) {
+            throw new ErrnoException("setsockopt", Errno.ENOPROTOOPT);
+        }
+        driver.call(() -> {
+            h.tcp.lingerOn = on;
+            h.tcp.lingerSeconds = seconds;
+            if (h.tcp.conn != null) {
+                h.tcp.conn.setLingerZero(on && seconds == 0);
             }
             return null;
         });
+    }
+
+    /** getsockopt(SOL_SOCKET, SO_LINGER): {l_onoff, l_linger}. */
+    public int[] getLinger(int fd) {
+        Handle h = handle("getsockopt", fd);
+        if (h.tcp == null) {
+            throw new ErrnoException("getsockopt", Errno.ENOPROTOOPT);
+        }
+        return driver.call(() -> new int[] {h.tcp.lingerOn ? 1 : 0, h.tcp.lingerSeconds});
     }
 
     private static int clampRequest(int value) {
@@ -222,19 +625,52 @@ public final class BsdSockets {
     /** getsockopt(2) of an integer option. */
     public int getsockopt(int fd, int level, int name) {
         Handle h = handle("getsockopt", fd);
-        if (level != SOL_SOCKET) {
-            throw new ErrnoException("getsockopt", Errno.ENOPROTOOPT);
-        }
         return driver.call(() -> {
-            UdpEndpoint ep = h.udp;
+            if (level == IPPROTO_TCP && h.tcp != null) {
+                StreamSocket s = h.tcp;
+                return switch (name) {
+                    case TCP_NODELAY -> s.noDelay ? 1 : 0;
+                    case TCP_MAXSEG -> s.conn != null ? s.conn.sender().mss()
+                            : (s.maxSegment > 0 ? s.maxSegment : 536);
+                    case TCP_KEEPIDLE -> s.keepIdleSeconds;
+                    case TCP_KEEPINTVL -> s.keepIntervalSeconds;
+                    case TCP_KEEPCNT -> s.keepCount;
+                    default -> throw new ErrnoException("getsockopt", Errno.ENOPROTOOPT);
+                };
+            }
+            if (level != SOL_SOCKET) {
+                throw new ErrnoException("getsockopt", Errno.ENOPROTOOPT);
+            }
+            if (h.udp != null) {
+                UdpEndpoint ep = h.udp;
+                return switch (name) {
+                    case SO_REUSEADDR -> ep.reuseAddress() ? 1 : 0;
+                    case SO_BROADCAST -> ep.broadcast() ? 1 : 0;
+                    case SO_RCVBUF -> ep.receiveBuffer();
+                    case SO_SNDBUF -> ep.sendBuffer();
+                    case SO_TYPE -> h.type;
+                    case SO_ERROR -> {
+                        Errno e = ep.takeError();
+                        yield e == null ? 0 : e.number();
+                    }
+                    default -> throw new ErrnoException("getsockopt", Errno.ENOPROTOOPT);
+                };
+            }
+            StreamSocket s = h.tcp;
             return switch (name) {
-                case SO_REUSEADDR -> ep.reuseAddress() ? 1 : 0;
-                case SO_BROADCAST -> ep.broadcast() ? 1 : 0;
-                case SO_RCVBUF -> ep.receiveBuffer();
-                case SO_SNDBUF -> ep.sendBuffer();
+                case SO_REUSEADDR -> s.reuseAddress ? 1 : 0;
+                case SO_KEEPALIVE -> s.keepAlive ? 1 : 0;
+                case SO_RCVBUF -> s.receiveBuffer;
+                case SO_SNDBUF -> s.sendBuffer;
                 case SO_TYPE -> h.type;
                 case SO_ERROR -> {
-                    Errno e = ep.takeError();
+                    Errno e = null;
+                    if (s.conn != null && (s.connecting || !s.resetReported)) {
+                        e = s.conn.takeError();
+                        if (e != null && s.conn.wasReset()) {
+                            s.resetReported = true;
+                        }
+                    }
                     yield e == null ? 0 : e.number();
                 }
                 default -> throw new ErrnoException("getsockopt", Errno.ENOPROTOOPT);
@@ -258,19 +694,29 @@ public final class BsdSockets {
     /** getsockname(2). */
     public SockAddrIn getsockname(int fd) {
         Handle h = handle("getsockname", fd);
-        return driver.call(() -> new SockAddrIn(new Ipv4Address(h.udp.localIp()), h.udp.localPort()));
+        return driver.call(() -> h.udp != null
+                ? new SockAddrIn(new Ipv4Address(h.udp.localIp()), h.udp.localPort())
+                : new SockAddrIn(new Ipv4Address(h.tcp.boundIp), h.tcp.boundPort));
     }
 
     /** getpeername(2); ENOTCONN unless connected. */
     public SockAddrIn getpeername(int fd) {
         Handle h = handle("getpeername", fd);
-        SockAddrIn peer = driver.call(() -> h.udp.connected()
-                ? new SockAddrIn(new Ipv4Address(h.udp.remoteIp()), h.udp.remotePort()) : null);
+        SockAddrIn peer = driver.call(() -> {
+            if (h.udp != null) {
+                return h.udp.connected() ? new SockAddrIn(new Ipv4Address(h.udp.remoteIp()), h.udp.remotePort()) : null;
+            }
+            TcpConnection c = h.tcp.conn;
+            return c != null && c.state() != TcpState.SYN_SENT && c.state() != TcpState.CLOSED
+                    ? new SockAddrIn(new Ipv4Address(c.remoteIp()), c.remotePort()) : null;
+        });
         if (peer == null) {
             throw new ErrnoException("getpeername", Errno.ENOTCONN);
         }
         return peer;
     }
+
+    // ------------------------------------------------------------------ poll
 
     /**
      * poll(2): fills each entry's {@code revents} and returns how many are non-zero, waiting up to
@@ -310,15 +756,51 @@ public final class BsdSockets {
         if (h == null) {
             return p.fd < 0 ? 0 : POLLNVAL;
         }
-        UdpEndpoint ep = h.udp;
-        int ev = POLLOUT;
-        if (ep.queuedDatagrams() > 0) {
-            ev |= POLLIN;
-        }
-        if (ep.pendingError() != null) {
-            ev |= POLLERR;
+        int ev;
+        if (h.udp != null) {
+            UdpEndpoint ep = h.udp;
+            ev = POLLOUT;
+            if (ep.queuedDatagrams() > 0) {
+                ev |= POLLIN;
+            }
+            if (ep.pendingError() != null) {
+                ev |= POLLERR;
+            }
+        } else {
+            ev = streamEvents(h.tcp);
         }
         // POLLERR, POLLHUP and POLLNVAL are reported whether asked for or not.
         return ev & (p.events | POLLERR | POLLHUP | POLLNVAL);
+    }
+
+    private static int streamEvents(StreamSocket s) {
+        if (s.listener != null) {
+            return s.listener.acceptQueueLength() > 0 ? POLLIN : 0;
+        }
+        TcpConnection c = s.conn;
+        if (c == null) {
+            return POLLOUT | POLLHUP; // Linux: an unconnected stream socket reports POLLOUT | POLLHUP
+        }
+        int ev = 0;
+        TcpState st = c.state();
+        if (c.error() != null) {
+            ev |= POLLERR;
+        }
+        if (c.readable() > 0 || c.peerClosed() || s.shutRead) {
+            ev |= POLLIN;
+        }
+        if (c.peerClosed() || s.shutRead) {
+            ev |= POLLRDHUP;
+        }
+        if (st.sendsData() && !s.shutWrite && c.writable() > 0) {
+            ev |= POLLOUT;
+        }
+        if (c.wasReset() || st == TcpState.CLOSED || (s.shutWrite && c.peerClosed())) {
+            ev |= POLLHUP | POLLIN;
+            if (!s.shutWrite && st != TcpState.SYN_SENT) {
+                ev |= POLLOUT;
+            }
+        }
+        return ev;
     }
 }

@@ -50,6 +50,24 @@ public final class SocketConstants {
     /** Allow several sockets on one port. */
     public static final int SO_REUSEPORT = 15;
 
+    /** TCP options (level IPPROTO_TCP). */
+    public static final int TCP_NODELAY = 1;
+    /** Maximum segment size. */
+    public static final int TCP_MAXSEG = 2;
+    /** Idle time before keep-alive probes, seconds. */
+    public static final int TCP_KEEPIDLE = 4;
+    /** Time between keep-alive probes, seconds. */
+    public static final int TCP_KEEPINTVL = 5;
+    /** Keep-alive probes before giving up. */
+    public static final int TCP_KEEPCNT = 6;
+
+    /** shutdown(2) modes. */
+    public static final int SHUT_RD = 0;
+    /** Stop sending. */
+    public static final int SHUT_WR = 1;
+    /** Both. */
+    public static final int SHUT_RDWR = 2;
+
     /** fcntl commands. */
     public static final int F_GETFL = 3;
     /** Set file status flags. */

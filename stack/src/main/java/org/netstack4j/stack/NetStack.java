@@ -12,6 +12,7 @@ import org.netstack4j.stats.Counter;
 import org.netstack4j.stats.Counters;
 import org.netstack4j.time.Clock;
 import org.netstack4j.time.Pollable;
+import org.netstack4j.tcp.TcpLayer;
 import org.netstack4j.udp.UdpLayer;
 import org.netstack4j.wire.EthernetFrame;
 
@@ -36,6 +37,7 @@ public final class NetStack implements Pollable {
     private final Ipv4Layer ipv4;
     private final IcmpLayer icmp;
     private final UdpLayer udp;
+    private final TcpLayer tcp;
     private Runnable readinessListener = () -> { };
     private boolean started;
 
@@ -56,6 +58,9 @@ public final class NetStack implements Pollable {
         this.ipv4 = new Ipv4Layer(this);
         this.icmp = new IcmpLayer(this);
         this.udp = new UdpLayer(this);
+        byte[] isnKey = new byte[32];
+        new java.util.SplittableRandom(config.seed() * 0x9E3779B97F4A7C15L).nextBytes(isnKey);
+        this.tcp = new TcpLayer(this, config.tcpProfile(), isnKey);
     }
 
     /** Announces the address with a gratuitous ARP (RFC 5227 section 3). Call once, on the owning thread. */
@@ -101,6 +106,7 @@ public final class NetStack implements Pollable {
         long now = clock.nanos();
         long next = arp.poll(now);
         next = Math.min(next, ipv4.poll(now));
+        next = Math.min(next, tcp.poll(now));
         return next;
     }
 
@@ -175,8 +181,14 @@ public final class NetStack implements Pollable {
         return udp;
     }
 
+    /** The TCP layer. */
+    public TcpLayer tcp() {
+        return tcp;
+    }
+
     /** Releases every buffer the stack holds (queues, reassembly, socket data). Call on the owning thread. */
     public void shutdown() {
+        tcp.shutdown();
         udp.closeAll();
         ipv4.shutdown();
         arp.shutdown();

@@ -30,6 +30,7 @@ public final class StackConfig {
     private final int ephemeralPortHigh;
     private final int defaultTtl;
     private final long seed;
+    private final org.netstack4j.tcp.TcpProfile tcpProfile;
 
     private StackConfig(Builder b) {
         this.mac = Objects.requireNonNull(b.mac, "mac");
@@ -51,6 +52,7 @@ public final class StackConfig {
         this.ephemeralPortHigh = b.ephemeralPortHigh;
         this.defaultTtl = b.defaultTtl;
         this.seed = b.seed;
+        this.tcpProfile = b.tcpProfile;
         if (prefixLength < 0 || prefixLength > 32) {
             throw new IllegalArgumentException("prefix length must be 0..32, got " + prefixLength);
         }
@@ -160,9 +162,14 @@ public final class StackConfig {
         return defaultTtl;
     }
 
-    /** Seed of every random choice (ports, IP identification), for reproducible runs. */
+    /** Seed of every random choice (ports, IP identification, the ISN key), for reproducible runs. */
     public long seed() {
         return seed;
+    }
+
+    /** The TCP profile: Linux's observable defaults or the RFCs' recommendations. */
+    public org.netstack4j.tcp.TcpProfile tcpProfile() {
+        return tcpProfile;
     }
 
     /** Builds a {@link StackConfig}; every setter has a Linux-like default. */
@@ -186,6 +193,7 @@ public final class StackConfig {
         private int ephemeralPortHigh = 60999;
         private int defaultTtl = 64;
         private long seed = 1;
+        private org.netstack4j.tcp.TcpProfile tcpProfile = org.netstack4j.tcp.TcpProfile.LINUX;
 
         private Builder(MacAddress mac, Ipv4Address address, int prefixLength) {
             this.mac = mac;
@@ -256,6 +264,12 @@ public final class StackConfig {
         /** Sets the seed of all random choices. */
         public Builder seed(long v) {
             seed = v;
+            return this;
+        }
+
+        /** Sets the TCP profile. */
+        public Builder tcpProfile(org.netstack4j.tcp.TcpProfile v) {
+            tcpProfile = v;
             return this;
         }
 

@@ -69,7 +69,27 @@ public enum Counter {
     UDP_IN_CSUM_ERRORS("Udp", "InCsumErrors"),
     UDP_RCVBUF_ERRORS("Udp", "RcvbufErrors"),
     UDP_OUT_DATAGRAMS("Udp", "OutDatagrams"),
-    UDP_SNDBUF_ERRORS("Udp", "SndbufErrors");
+    UDP_SNDBUF_ERRORS("Udp", "SndbufErrors"),
+
+    // TCP (names of /proc/net/snmp "Tcp:" and /proc/net/netstat "TcpExt:")
+    TCP_ACTIVE_OPENS("Tcp", "ActiveOpens"),
+    TCP_PASSIVE_OPENS("Tcp", "PassiveOpens"),
+    TCP_ATTEMPT_FAILS("Tcp", "AttemptFails"),
+    TCP_ESTAB_RESETS("Tcp", "EstabResets"),
+    TCP_IN_SEGS("Tcp", "InSegs"),
+    TCP_OUT_SEGS("Tcp", "OutSegs"),
+    TCP_RETRANS_SEGS("Tcp", "RetransSegs"),
+    TCP_IN_ERRS("Tcp", "InErrs"),
+    TCP_IN_CSUM_ERRORS("Tcp", "InCsumErrors"),
+    TCP_OUT_RSTS("Tcp", "OutRsts"),
+    TCP_NO_LISTENER("TcpExt", "NoListener"),
+    TCP_OUT_OF_WINDOW("TcpExt", "OutOfWindowAcks"),
+    TCP_CHALLENGE_ACKS("TcpExt", "TCPChallengeACK"),
+    TCP_LISTEN_OVERFLOWS("TcpExt", "ListenOverflows"),
+    TCP_LISTEN_DROPS("TcpExt", "ListenDrops"),
+    TCP_ABORT_ON_DATA("TcpExt", "TCPAbortOnData"),
+    TCP_ABORT_ON_TIMEOUT("TcpExt", "TCPAbortOnTimeout"),
+    TCP_TIME_WAIT_REUSED("TcpExt", "TWRecycled");
 
     private final String group;
     private final String label;

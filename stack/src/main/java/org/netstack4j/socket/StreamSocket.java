@@ -1,0 +1,38 @@
+package org.netstack4j.socket;
+
+import org.netstack4j.tcp.TcpConnection;
+import org.netstack4j.tcp.TcpListener;
+
+/**
+ * What a SOCK_STREAM descriptor holds: the options set before connect/listen, the bound address, and then
+ * either a connection or a listener. Touched only on the stack's thread.
+ */
+final class StreamSocket {
+    int boundIp;
+    int boundPort;
+    boolean portReserved;
+    TcpConnection conn;
+    TcpListener listener;
+    boolean reuseAddress;
+    boolean noDelay;
+    boolean keepAlive;
+    boolean lingerOn;
+    int lingerSeconds;
+    int receiveBuffer;
+    int sendBuffer;
+    int maxSegment;
+    int keepIdleSeconds = 7200;
+    int keepIntervalSeconds = 75;
+    int keepCount = 9;
+    /** A non-blocking connect is in progress: the next connect or SO_ERROR reports its outcome. */
+    boolean connecting;
+    boolean shutRead;
+    boolean shutWrite;
+    /** ECONNRESET has been reported once; afterwards writes fail with EPIPE and reads return 0. */
+    boolean resetReported;
+
+    StreamSocket(int receiveBuffer, int sendBuffer) {
+        this.receiveBuffer = receiveBuffer;
+        this.sendBuffer = sendBuffer;
+    }
+}

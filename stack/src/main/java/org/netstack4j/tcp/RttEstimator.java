@@ -1,0 +1,76 @@
+package org.netstack4j.tcp;
+
+/**
+ * The retransmission timer's arithmetic of RFC 6298: SRTT and RTTVAR from RTT samples (section 2), the RTO
+ * clamped to the profile's bounds, and exponential back-off (section 5.5). Karn's algorithm — no samples from
+ * retransmitted segments — is the caller's duty (RFC 6298 section 3).
+ */
+public final class RttEstimator {
+    /** Clock granularity G of RFC 6298 2.2: our clock is nanoseconds, so take 1 ms as Linux's jiffy-free bound. */
+    private static final long GRANULARITY = 1_000_000L;
+    private final long minRto;
+    private final long maxRto;
+    private long srtt = -1;
+    private long rttvar;
+    private long rto;
+    private int backoff;
+
+    /** An estimator with no samples yet (RTO = initial). */
+    public RttEstimator(TcpProfile p) {
+        this.minRto = p.minRto().toNanos();
+        this.maxRto = p.maxRto().toNanos();
+        this.rto = Math.max(minRto, p.initialRto().toNanos());
+    }
+
+    /** Takes one RTT measurement in nanoseconds. */
+    public void sample(long r) {
+        if (r < 0) {
+            return;
+        }
+        if (srtt < 0) {
+            srtt = r;                                  // RFC 6298 2.2
+            rttvar = r / 2;
+        } else {
+            rttvar = (3 * rttvar + Math.abs(srtt - r)) / 4; // RFC 6298 2.3, beta = 1/4
+            srtt = (7 * srtt + r) / 8;                       // alpha = 1/8
+        }
+        rto = clamp(srtt + Math.max(GRANULARITY, 4 * rttvar));
+        backoff = 0;
+    }
+
+    private long clamp(long v) {
+        return Math.min(maxRto, Math.max(minRto, v));
+    }
+
+    /** The current timeout including back-off. */
+    public long rto() {
+        return clamp(rto << Math.min(backoff, 20));
+    }
+
+    /** Doubles the timeout after a retransmission timeout (RFC 6298 5.5). */
+    public void backOff() {
+        if (rto() < maxRto) {
+            backoff++;
+        }
+    }
+
+    /** Forgets the back-off once new data is acknowledged. */
+    public void resetBackoff() {
+        backoff = 0;
+    }
+
+    /** Smoothed RTT in nanoseconds, or -1 before the first sample. */
+    public long srtt() {
+        return srtt;
+    }
+
+    /** RTT variation in nanoseconds. */
+    public long rttvar() {
+        return rttvar;
+    }
+
+    /** Times the RTO has been doubled since the last new acknowledgment. */
+    public int backoffCount() {
+        return backoff;
+    }
+}

@@ -1,0 +1,68 @@
+package org.netstack4j.tcp;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.CompositeByteBuf;
+
+/**
+ * The sender's bytes from SND.UNA onwards: sent but unacknowledged, then not yet sent. Offsets are relative
+ * to SND.UNA. Application data is copied in once (the application may reuse its array); segments copy out of
+ * it when they are built, and acknowledged bytes are dropped from the front.
+ */
+public final class SendQueue {
+    private final CompositeByteBuf data;
+    private int limit;
+
+    /** A queue holding at most {@code limit} bytes (SO_SNDBUF). */
+    public SendQueue(ByteBufAllocator alloc, int limit) {
+        this.data = alloc.compositeBuffer(1024);
+        this.limit = limit;
+    }
+
+    /** Bytes held (unacknowledged plus unsent). */
+    public int size() {
+        return data.readableBytes();
+    }
+
+    /** Room left before the queue is full. */
+    public int free() {
+        return Math.max(0, limit - size());
+    }
+
+    /** Changes the limit (SO_SNDBUF). */
+    public void setLimit(int limit) {
+        this.limit = limit;
+    }
+
+    /** The limit. */
+    public int limit() {
+        return limit;
+    }
+
+    /** Copies up to {@link #free()} bytes from {@code src} (array, offset, length); returns how many. */
+    public int write(byte[] src, int off, int len, ByteBufAllocator alloc) {
+        int n = Math.min(len, free());
+        if (n > 0) {
+            ByteBuf chunk = alloc.buffer(n);
+            chunk.writeBytes(src, off, n);
+            data.addComponent(true, chunk);
+        }
+        return n;
+    }
+
+    /** Copies {@code len} bytes starting {@code offset} bytes after SND.UNA into {@code dst} at {@code index}. */
+    public void copy(int offset, ByteBuf dst, int index, int len) {
+        data.getBytes(data.readerIndex() + offset, dst, index, len);
+    }
+
+    /** Drops {@code n} acknowledged bytes from the front. */
+    public void acknowledge(int n) {
+        data.skipBytes(Math.min(n, data.readableBytes()));
+        data.discardReadComponents();
+    }
+
+    /** Releases everything. */
+    public void release() {
+        data.release();
+    }
+}

@@ -1,0 +1,965 @@
+package org.netstack4j.tcp;
+
+import static org.netstack4j.tcp.TcpState.*;
+import static org.netstack4j.wire.TcpSegment.ACK;
+import static org.netstack4j.wire.TcpSegment.FIN;
+import static org.netstack4j.wire.TcpSegment.PSH;
+import static org.netstack4j.wire.TcpSegment.RST;
+import static org.netstack4j.wire.TcpSegment.SYN;
+
+import org.netstack4j.socket.Errno;
+import org.netstack4j.stats.Counter;
+import org.netstack4j.time.Pollable;
+import org.netstack4j.wire.Ipv4Address;
+
+/**
+ * One TCP connection: the control block (its sender and receiver halves), the segment-arrival procedure of
+ * RFC 9293 section 3.10.7.4 in the RFC's order, the user calls of section 3.10 and the timers. State changes
+ * go through {@link #transition}, which consults {@link TcpTransitions} and reports a {@link TcpTraceEvent}.
+ * Owned by the stack's thread.
+ */
+public final class TcpConnection {
+    final TcpLayer layer;
+    final TcpProfile profile;
+    final int localIp;
+    final int localPort;
+    final int remoteIp;
+    final int remotePort;
+    final TcpSender snd;
+    final TcpReceiver rcv;
+    TcpState state = CLOSED;
+    /** The listener this connection was born from (passive open), until accepted. */
+    TcpListener parent;
+    /** A pending error for the user: ECONNREFUSED, ECONNRESET, ETIMEDOUT. */
+    Errno error;
+    /** The connection ended by reset or timeout (reads fail, writes fail). */
+    boolean reset;
+    /** The user closed the socket: nobody will read; the connection finishes on its own. */
+    boolean orphaned;
+    /** shutdown(SHUT_RD). */
+    boolean readShutdown;
+    // Options.
+    boolean noDelay;
+    boolean keepAlive;
+    long keepIdle;
+    long keepInterval;
+    int keepProbes;
+    boolean lingerZero;
+    // Timers: absolute deadlines on the stack clock, NEVER when off.
+    long retransmitAt = Pollable.NEVER;
+    long persistAt = Pollable.NEVER;
+    int persistBackoff;
+    long delayedAckAt = Pollable.NEVER;
+    long keepaliveAt = Pollable.NEVER;
+    int keepaliveSent;
+    long timeWaitAt = Pollable.NEVER;
+    long finWait2At = Pollable.NEVER;
+    private boolean released;
+    private static final long OUT_OF_WINDOW_ACK_INTERVAL = 500_000_000L;
+    private long lastOutOfWindowAck = Long.MIN_VALUE / 2;
+    /** Time of the last segment received, for keep-alive. */
+    long lastReceived;
+
+    TcpConnection(TcpLayer layer, int localIp, int localPort, int remoteIp, int remotePort, int rcvBuf, int sndBuf) {
+        this.layer = layer;
+        this.profile = layer.profile();
+        this.localIp = localIp;
+        this.localPort = localPort;
+        this.remoteIp = remoteIp;
+        this.remotePort = remotePort;
+        this.snd = new TcpSender(profile, layer.alloc(), sndBuf);
+        this.rcv = new TcpReceiver(layer.alloc(), rcvBuf, profile.quickAcks());
+        this.keepIdle = profile.keepaliveIdle().toNanos();
+        this.keepInterval = profile.keepaliveInterval().toNanos();
+        this.keepProbes = profile.keepaliveProbes();
+        this.lastReceived = layer.now();
+    }
+
+    // ---------------------------------------------------------------- state
+
+    /** Moves along the arrow for {@code event}; the table rejects arrows the RFC does not have. */
+    void transition(TcpEvent event) {
+        TcpState from = state;
+        state = TcpTransitions.next(from, event);
+        layer.trace(this, from, state, event.name());
+        if (state == TIME_WAIT) {
+            stopTimersExceptTimeWait();
+            timeWaitAt = layer.now() + 2 * profile.msl().toNanos();
+        }
+        if (state == FIN_WAIT_2 && orphaned) {
+            finWait2At = layer.now() + profile.finWait2Timeout().toNanos();
+        }
+        if (state == CLOSED) {
+            stopTimersExceptTimeWait();
+            timeWaitAt = Pollable.NEVER;
+            layer.closed(this);
+        }
+        layer.signal();
+        layer.reschedule(this);
+    }
+
+    private void stopTimersExceptTimeWait() {
+        retransmitAt = Pollable.NEVER;
+        persistAt = Pollable.NEVER;
+        delayedAckAt = Pollable.NEVER;
+        keepaliveAt = Pollable.NEVER;
+        finWait2At = Pollable.NEVER;
+    }
+
+    // ---------------------------------------------------------------- opens
+
+    /** Active open (RFC 9293 3.10.1): send SYN, enter SYN-SENT. */
+    void connect(int iss) {
+        snd.iss = iss;
+        snd.una = iss;
+        snd.nxt = iss + 1;
+        snd.max = iss + 1;
+        snd.cwnd = profile.initialWindow() * snd.mss;
+        rcv.mss = layer.ourMss();
+        transition(TcpEvent.ACTIVE_OPEN);
+        layer.sendSyn(this, false);
+        startRetransmitTimer();
+    }
+
+    /** Passive open of a connection born from a listener's SYN (RFC 9293 3.10.7.2): send SYN-ACK. */
+    void acceptSyn(TcpListener listener, TcpInput seg, int iss) {
+        parent = listener;
+        state = LISTEN;
+        rcv.irs = seg.seq;
+        rcv.nxt = seg.seq + 1;
+        rcv.advertisedRight = rcv.nxt;
+        rcv.mss = layer.ourMss();
+        snd.iss = iss;
+        snd.una = iss;
+        snd.nxt = iss + 1;
+        snd.max = iss + 1;
+        applyMss(seg);
+        snd.cwnd = profile.initialWindow() * snd.mss;
+        snd.wnd = seg.window;
+        snd.maxWnd = seg.window;
+        snd.wl1 = seg.seq;
+        snd.wl2 = iss;
+        transition(TcpEvent.RCV_SYN);
+        layer.sendSyn(this, true);
+        startRetransmitTimer();
+    }
+
+    private void applyMss(TcpInput seg) {
+        // RFC 9293 3.7.1: without the option assume 536; never more than our MTU allows.
+        int peer = seg.mss > 0 ? seg.mss : 536;
+        snd.mss = Math.max(64, Math.min(peer, layer.ourMss()));
+    }
+
+    // ---------------------------------------------------------------- segment arrival
+
+    /** RFC 9293 3.10.7.3: a segment arrives in SYN-SENT. */
+    private void synSentArrival(TcpInput seg) {
+        boolean ackOk = false;
+        if (seg.has(ACK)) {
+            // "If SEG.ACK =< ISS or SEG.ACK > SND.NXT, send a reset (unless the RST bit is set)".
+            if (SeqNum.leq(seg.ack, snd.iss) || SeqNum.gt(seg.ack, snd.nxt)) {
+                if (!seg.has(RST)) {
+                    layer.sendReset(localIp, localPort, remoteIp, remotePort, seg.ack, 0, false);
+                }
+                return;
+            }
+            ackOk = true;
+        }
+        if (seg.has(RST)) {
+            if (ackOk) {
+                error = Errno.ECONNREFUSED;
+                reset = true;
+                transition(TcpEvent.RCV_RST);
+            }
+            return;
+        }
+        if (!seg.has(SYN)) {
+            return;
+        }
+        rcv.irs = seg.seq;
+        rcv.nxt = seg.seq + 1;
+        rcv.advertisedRight = rcv.nxt;
+        applyMss(seg);
+        snd.cwnd = profile.initialWindow() * snd.mss;
+        if (ackOk) {
+            snd.una = seg.ack;
+            sampleRtt(seg.ack);
+        }
+        snd.wnd = seg.window;
+        snd.maxWnd = Math.max(snd.maxWnd, seg.window);
+        snd.wl1 = seg.seq;
+        snd.wl2 = seg.ack;
+        if (SeqNum.gt(snd.una, snd.iss)) {
+            retransmitAt = Pollable.NEVER;
+            snd.retransmits = 0;
+            snd.rtt.resetBackoff();
+            transition(TcpEvent.RCV_SYN_ACK);
+            sendAck();
+            output();
+        } else {
+            // Simultaneous open: answer with SYN,ACK carrying our ISS (RFC 9293 3.10.7.3, "Otherwise...").
+            transition(TcpEvent.RCV_SIMULTANEOUS_SYN);
+            layer.sendSyn(this, true);
+            startRetransmitTimer();
+        }
+    }
+
+    /** RFC 9293 3.10.7.4: a segment arrives in a synchronized state (or SYN-RECEIVED). */
+    void arrive(TcpInput seg) {
+        lastReceived = layer.now();
+        keepaliveSent = 0;
+        if (state == SYN_SENT) {
+            synSentArrival(seg);
+            return;
+        }
+        if (state == TIME_WAIT && seg.has(SYN) && !seg.has(ACK) && !seg.has(RST)) {
+            layer.reopenFromTimeWait(this, seg);
+            return;
+        }
+        int segLen = seg.payloadLength + (seg.has(SYN) ? 1 : 0) + (seg.has(FIN) ? 1 : 0);
+        int wnd = rcv.offered();
+        // First: check the sequence number (the four cases of the acceptability test).
+        boolean acceptable;
+        if (segLen == 0) {
+            acceptable = wnd == 0 ? seg.seq == rcv.nxt : SeqNum.inRange(seg.seq, rcv.nxt, rcv.nxt + wnd);
+        } else if (wnd == 0) {
+            acceptable = false;
+        } else {
+            acceptable = SeqNum.inRange(seg.seq, rcv.nxt, rcv.nxt + wnd)
+                    || SeqNum.inRange(seg.seq + segLen - 1, rcv.nxt, rcv.nxt + wnd);
+        }
+        boolean zeroWindowProbe = !acceptable && wnd == 0 && seg.seq == rcv.nxt;
+        if (!acceptable && !zeroWindowProbe) {
+            // "If an incoming segment is not acceptable, an acknowledgment should be sent in reply (unless the
+            // RST bit is set)" — also what keeps TIME-WAIT answering retransmitted FINs below.
+            if (!seg.has(RST) && mayAnswerOutOfWindow()) {
+                layer.count(Counter.TCP_OUT_OF_WINDOW);
+                sendAck();
+                if (state == TIME_WAIT && seg.has(FIN)) {
+                    // A retransmitted FIN: the ACK above answers it; restart the 2 MSL wait (RFC 9293 3.10.7.4).
+                    timeWaitAt = layer.now() + 2 * profile.msl().toNanos();
+                    layer.reschedule(this);
+                }
+            }
+            return;
+        }
+        if (zeroWindowProbe) {
+            // A zero window accepts no text, but ACKs, URGs and RSTs are still processed (RFC 9293 3.10.7.4).
+            seg.payloadLength = 0;
+            seg.flags &= ~FIN;
+        }
+        // Second: the RST bit. RFC 9293 (with RFC 5961 3.2): reset only on an exact match of RCV.NXT,
+        // otherwise a challenge ACK.
+        if (seg.has(RST)) {
+            if (seg.seq != rcv.nxt) {
+                layer.sendChallengeAck(this);
+                return;
+            }
+            switch (state) {
+                case SYN_RECEIVED -> {
+                    if (parent != null) {
+                        transition(TcpEvent.RETURN_TO_LISTEN);
+                        layer.dropEmbryo(this);
+                    } else {
+                        error = Errno.ECONNREFUSED;
+                        reset = true;
+                        transition(TcpEvent.RCV_RST);
+                    }
+                }
+                case ESTABLISHED, FIN_WAIT_1, FIN_WAIT_2, CLOSE_WAIT -> {
+                    error = Errno.ECONNRESET;
+                    reset = true;
+                    discardQueues();
+                    transition(TcpEvent.RCV_RST);
+                }
+                case CLOSING, LAST_ACK -> {
+                    reset = true;
+                    transition(TcpEvent.RCV_RST);
+                }
+                default -> {
+                    // TIME-WAIT: RFC 1337, ignore.
+                }
+            }
+            return;
+        }
+        // Third: security (not implemented, as in most stacks). Fourth: the SYN bit.
+        if (seg.has(SYN)) {
+            if (state == SYN_RECEIVED && parent != null) {
+                transition(TcpEvent.RETURN_TO_LISTEN);
+                layer.dropEmbryo(this);
+                return;
+            }
+            // RFC 9293 3.10.7.4 (RFC 5961 4.2): a SYN in a synchronized state draws a challenge ACK.
+            layer.sendChallengeAck(this);
+            return;
+        }
+        // Fifth: the ACK field.
+        if (!seg.has(ACK)) {
+            return;
+        }
+        if (state == SYN_RECEIVED) {
+            if (SeqNum.lt(snd.una, seg.ack) && SeqNum.leq(seg.ack, snd.max)) {
+                if (parent != null && !parent.hasRoomToAccept()) {
+                    // Accept queue full: like Linux, ignore the ACK; the SYN-ACK will be retransmitted.
+                    layer.count(Counter.TCP_LISTEN_OVERFLOWS);
+                    return;
+                }
+                snd.wnd = seg.window;
+                snd.maxWnd = Math.max(snd.maxWnd, seg.window);
+                snd.wl1 = seg.seq;
+                snd.wl2 = seg.ack;
+                transition(TcpEvent.RCV_ACK_OF_SYN);
+                if (parent != null) {
+                    parent.established(this);
+                }
+                // Fall through to normal ACK processing of the same segment.
+            } else {
+                layer.sendReset(localIp, localPort, remoteIp, remotePort, seg.ack, 0, false);
+                return;
+            }
+        }
+        if (!processAck(seg)) {
+            return;
+        }
+        // Sixth: URG (ignored, RFC 6093 discourages its use). Seventh: the segment text.
+        if (seg.payloadLength > 0 && state.receivesData()) {
+            receiveText(seg);
+        }
+        // Eighth: the FIN bit, once everything before it has arrived.
+        if (seg.has(FIN) && seg.seq + seg.payloadLength == rcv.nxt && !rcv.finReceived) {
+            rcv.finReceived = true;
+            rcv.nxt += 1;
+            switch (state) {
+                case SYN_RECEIVED, ESTABLISHED -> transition(TcpEvent.RCV_FIN);
+                case FIN_WAIT_1 -> transition(finAcked() ? TcpEvent.RCV_FIN_ACK_OF_FIN : TcpEvent.RCV_FIN);
+                case FIN_WAIT_2 -> transition(TcpEvent.RCV_FIN);
+                default -> {
+                }
+            }
+            sendAck();
+        } else if (seg.has(FIN) && state == TIME_WAIT) {
+            // A retransmitted FIN: acknowledge it and restart the 2 MSL wait (RFC 9293 3.10.7.4).
+            timeWaitAt = layer.now() + 2 * profile.msl().toNanos();
+            layer.reschedule(this);
+            sendAck();
+        } else if (seg.has(FIN) && (state == CLOSE_WAIT || state == CLOSING || state == LAST_ACK)) {
+            sendAck();
+        }
+        output();
+        layer.reschedule(this);
+    }
+
+    /**
+     * Out-of-window segments are answered at most every 500 ms (Linux tcp_invalid_ratelimit, RFC 5961 7), so
+     * that two confused ends cannot ping-pong ACKs forever. A retransmitted FIN in TIME-WAIT still gets its ACK.
+     */
+    private boolean mayAnswerOutOfWindow() {
+        long now = layer.now();
+        if (state != TIME_WAIT && now - lastOutOfWindowAck < OUT_OF_WINDOW_ACK_INTERVAL) {
+            return false;
+        }
+        lastOutOfWindowAck = now;
+        return true;
+    }
+
+    private boolean finAcked() {
+        return snd.finSeqValid && SeqNum.gt(snd.una, snd.finSeq);
+    }
+
+    /** RFC 9293 3.10.7.4 "fifth, check the ACK field" for synchronized states; false to drop the segment. */
+    private boolean processAck(TcpInput seg) {
+        if (SeqNum.gt(seg.ack, snd.max)) {
+            // Acknowledges something never sent: ACK and drop.
+            sendAck();
+            return false;
+        }
+        boolean newData = SeqNum.gt(seg.ack, snd.una);
+        if (newData) {
+            int acked = seg.ack - snd.una;
+            int dataAcked = acked;
+            if (snd.finSeqValid && SeqNum.gt(seg.ack, snd.finSeq)) {
+                dataAcked -= 1;
+            }
+            snd.queue.acknowledge(dataAcked);
+            snd.una = seg.ack;
+            if (SeqNum.gt(snd.una, snd.nxt)) {
+                // After a timeout moved SND.NXT back, an ACK may cover data sent before it.
+                snd.nxt = snd.una;
+                snd.finSent = finAcked();
+            }
+            sampleRtt(seg.ack);
+            snd.retransmits = 0;
+            snd.rtt.resetBackoff();
+            persistBackoff = 0;
+            onNewAck(acked);
+            if (snd.una == snd.max) {
+                retransmitAt = Pollable.NEVER;
+            } else {
+                retransmitAt = layer.now() + snd.rtt.rto();
+            }
+            layer.signal();
+        } else if (seg.ack == snd.una && seg.payloadLength == 0 && seg.window == snd.wnd
+                && snd.una != snd.max && !seg.has(FIN)) {
+            onDuplicateAck();
+        }
+        // Window update (RFC 9293 3.10.7.4): only from a segment newer than the last one used.
+        if (SeqNum.lt(snd.wl1, seg.seq) || (snd.wl1 == seg.seq && SeqNum.leq(snd.wl2, seg.ack))) {
+            snd.wnd = seg.window;
+            snd.maxWnd = Math.max(snd.maxWnd, seg.window);
+            snd.wl1 = seg.seq;
+            snd.wl2 = seg.ack;
+            if (snd.wnd > 0) {
+                persistAt = Pollable.NEVER;
+            }
+        }
+        if (finAcked()) {
+            switch (state) {
+                case FIN_WAIT_1 -> {
+                    if (!(seg.has(FIN) && seg.seq + seg.payloadLength == rcv.nxt)) {
+                        transition(TcpEvent.RCV_ACK_OF_FIN);
+                    }
+                }
+                case CLOSING -> transition(TcpEvent.RCV_ACK_OF_FIN);
+                case LAST_ACK -> {
+                    transition(TcpEvent.RCV_ACK_OF_FIN);
+                    return false;
+                }
+                default -> {
+                }
+            }
+        }
+        return state != CLOSED;
+    }
+
+    /** Congestion control on new data acknowledged (RFC 5681 3.1, RFC 6582 for leaving recovery). */
+    private void onNewAck(int acked) {
+        if (snd.inRecovery) {
+            if (SeqNum.geq(snd.una, snd.recover)) {
+                snd.inRecovery = false;
+                snd.cwnd = Math.max(snd.ssthresh, snd.mss);
+            } else {
+                // Partial ACK: retransmit the next hole at once (RFC 6582 3.2 step 5).
+                retransmitFirst("FAST_RETRANSMIT");
+                snd.cwnd = Math.max(snd.mss, snd.cwnd - acked + snd.mss);
+            }
+        } else if (snd.cwnd < snd.ssthresh) {
+            snd.cwnd += Math.min(acked, snd.mss);
+        } else {
+            snd.cwnd += Math.max(1, (int) ((long) snd.mss * snd.mss / snd.cwnd));
+        }
+        snd.dupAcks = 0;
+    }
+
+    /** RFC 5681 3.2: the third duplicate ACK starts fast retransmit and fast recovery. */
+    private void onDuplicateAck() {
+        snd.dupAcks++;
+        if (snd.inRecovery) {
+            snd.cwnd += snd.mss;
+        } else if (snd.dupAcks == 3) {
+            snd.ssthresh = Math.max((snd.max - snd.una) / 2, 2 * snd.mss);
+            snd.inRecovery = true;
+            snd.recover = snd.max;
+            retransmitFirst("FAST_RETRANSMIT");
+            snd.cwnd = snd.ssthresh + 3 * snd.mss;
+        }
+    }
+
+    private void sampleRtt(int ack) {
+        // Karn's algorithm: the timed segment must not have been retransmitted (timing is cancelled then).
+        if (snd.timing && SeqNum.gt(ack, snd.timedSeq)) {
+            snd.rtt.sample(layer.now() - snd.timedAt);
+            snd.timing = false;
+        }
+    }
+
+    private void receiveText(TcpInput seg) {
+        int before = rcv.nxt;
+        int len = seg.payloadLength;
+        // Trim to the right edge of the window we offered.
+        int room = rcv.nxt + rcv.offered() - seg.seq;
+        if (len > room) {
+            len = Math.max(0, room);
+            seg.flags &= ~FIN;
+        }
+        boolean inOrder = seg.seq == rcv.nxt;
+        boolean fillsHole = rcv.queue.outOfOrderSegments() > 0;
+        if (readShutdown) {
+            // Data after SHUT_RD is acknowledged and discarded (Linux keeps the connection going).
+            if (SeqNum.leq(seg.seq, rcv.nxt) && SeqNum.gt(seg.seq + len, rcv.nxt)) {
+                rcv.nxt = seg.seq + len;
+            }
+        } else {
+            rcv.nxt = rcv.queue.add(rcv.nxt, seg.seq, seg.buffer, seg.payloadOffset, len);
+        }
+        if (rcv.nxt != before) {
+            layer.signal();
+        }
+        if (!inOrder || fillsHole) {
+            // Out of order, or filling a hole: ACK at once so the sender's fast retransmit works (RFC 5681 4.2).
+            sendAck();
+            return;
+        }
+        rcv.unackedSegments++;
+        if (rcv.quickAcks > 0) {
+            rcv.quickAcks--;
+            sendAck();
+        } else if (rcv.unackedSegments >= 2 || seg.payloadLength >= 2 * rcv.mss) {
+            // At most every second full-sized segment (RFC 9293 3.8.6.3, RFC 5681 4.2).
+            sendAck();
+        } else if (delayedAckAt == Pollable.NEVER) {
+            delayedAckAt = layer.now() + profile.delayedAck().toNanos();
+        }
+    }
+
+    private void discardQueues() {
+        rcv.queue.clear();
+    }
+
+    // ---------------------------------------------------------------- output
+
+    /** Sends an ACK now, cancelling a delayed one. */
+    void sendAck() {
+        layer.sendSegment(this, ACK, snd.max, 0, 0);
+    }
+
+    /** Called after anything sent an ACK: nothing is waiting to be acknowledged any more. */
+    void ackSent() {
+        rcv.unackedSegments = 0;
+        delayedAckAt = Pollable.NEVER;
+    }
+
+    /** Sends what the windows, Nagle and silly-window avoidance allow (RFC 9293 3.8.6.2.1, RFC 1122 4.2.3.4). */
+    void output() {
+        if (!state.synchronizedState() || state == TIME_WAIT) {
+            return;
+        }
+        while (true) {
+            int unsent = snd.unsent();
+            int window = Math.min(snd.wnd, snd.cwnd);
+            int usable = snd.una + window - snd.nxt;
+            int len = Math.min(Math.min(unsent, snd.mss), Math.max(0, usable));
+            if (len > 0) {
+                boolean full = len == snd.mss;
+                boolean allQueued = len == unsent;
+                boolean idle = snd.flight() == 0;
+                boolean nagleAllows = noDelay || idle;
+                boolean halfWindow = snd.maxWnd > 0 && len >= snd.maxWnd / 2;
+                if (!full && !(allQueued && nagleAllows) && !halfWindow && !(allQueued && snd.finPending)) {
+                    break;
+                }
+                boolean fin = snd.finPending && !snd.finSent && allQueued && usable > len;
+                sendData(snd.nxt, len, fin);
+                continue;
+            }
+            if (unsent == 0 && snd.finPending && !snd.finSent) {
+                sendData(snd.nxt, 0, true);
+                continue;
+            }
+            if (unsent > 0 && snd.wnd == 0 && snd.flight() == 0 && persistAt == Pollable.NEVER) {
+                persistAt = layer.now() + persistTimeout();
+                layer.reschedule(this);
+            }
+            break;
+        }
+    }
+
+    private long persistTimeout() {
+        return Math.min(profile.maxRto().toNanos(), snd.rtt.rto() << Math.min(persistBackoff, 10));
+    }
+
+    /** Sends data [seq, seq + len) and optionally our FIN after it, arming the retransmission timer. */
+    private void sendData(int seq, int len, boolean fin) {
+        int flags = ACK | (len > 0 && (fin || len == snd.unsent()) ? PSH : 0) | (fin ? FIN : 0);
+        layer.sendSegment(this, flags, seq, seq - snd.una, len);
+        int end = seq + len + (fin ? 1 : 0);
+        if (SeqNum.gt(end, snd.nxt)) {
+            snd.nxt = end;
+        }
+        if (SeqNum.gt(end, snd.max)) {
+            snd.max = end;
+        }
+        if (fin) {
+            snd.finSent = true;
+            snd.finSeq = seq + len;
+            snd.finSeqValid = true;
+        }
+        if (!snd.timing) {
+            snd.timing = true;
+            snd.timedSeq = seq;
+            snd.timedAt = layer.now();
+        }
+        if (retransmitAt == Pollable.NEVER) {
+            startRetransmitTimer();
+        }
+    }
+
+    private void startRetransmitTimer() {
+        retransmitAt = layer.now() + snd.rtt.rto();
+        layer.reschedule(this);
+    }
+
+    /** Retransmits the first unacknowledged segment (data and/or FIN). */
+    private void retransmitFirst(String cause) {
+        snd.timing = false; // Karn
+        snd.totalRetransmits++;
+        layer.trace(this, state, state, cause);
+        int outstandingData = snd.max - snd.una - (snd.finSeqValid ? 1 : 0);
+        int len = Math.min(snd.mss, Math.max(0, outstandingData));
+        boolean fin = snd.finSeqValid && len == outstandingData;
+        int flags = ACK | (fin ? FIN : 0) | (len > 0 ? PSH : 0);
+        layer.sendSegment(this, flags, snd.una, 0, len);
+    }
+
+    // ---------------------------------------------------------------- timers
+
+    /** The earliest deadline of this connection's timers. */
+    long nextDeadline() {
+        long t = Math.min(retransmitAt, persistAt);
+        t = Math.min(t, delayedAckAt);
+        t = Math.min(t, keepaliveAt);
+        t = Math.min(t, timeWaitAt);
+        return Math.min(t, finWait2At);
+    }
+
+    /** Runs every timer that is due. */
+    void onTimers(long now) {
+        if (timeWaitAt <= now) {
+            timeWaitAt = Pollable.NEVER;
+            transition(TcpEvent.TIME_WAIT_TIMEOUT);
+            return;
+        }
+        if (finWait2At <= now) {
+            finWait2At = Pollable.NEVER;
+            transition(TcpEvent.TIMEOUT);
+            return;
+        }
+        if (delayedAckAt <= now) {
+            delayedAckAt = Pollable.NEVER;
+            if (state.synchronizedState() || state == SYN_RECEIVED) {
+                sendAck();
+            }
+        }
+        if (retransmitAt <= now) {
+            retransmitAt = Pollable.NEVER;
+            onRetransmitTimeout();
+            if (state == CLOSED) {
+                return;
+            }
+        }
+        if (persistAt <= now) {
+            persistAt = Pollable.NEVER;
+            if (snd.wnd == 0 && snd.unsent() > 0) {
+                // Zero-window probe, Linux style: an ACK with an old sequence number that the peer must answer
+                // with its current window (RFC 9293 3.8.6.1 leaves the probe's form open).
+                layer.sendSegment(this, ACK, snd.una - 1, 0, 0);
+                layer.trace(this, state, state, "ZERO_WINDOW_PROBE");
+                persistBackoff++;
+                persistAt = now + persistTimeout();
+            }
+        }
+        if (keepaliveAt <= now) {
+            keepaliveAt = Pollable.NEVER;
+            onKeepalive(now);
+        }
+        armKeepalive();
+        layer.reschedule(this);
+    }
+
+    private void onRetransmitTimeout() {
+        int limit = switch (state) {
+            case SYN_SENT -> profile.synRetries();
+            case SYN_RECEIVED -> profile.synAckRetries();
+            default -> profile.dataRetries();
+        };
+        if (snd.retransmits >= limit) {
+            error = Errno.ETIMEDOUT;
+            reset = true;
+            if (state == SYN_RECEIVED && parent != null) {
+                transition(TcpEvent.TIMEOUT);
+                layer.dropEmbryo(this);
+            } else {
+                transition(TcpEvent.TIMEOUT);
+            }
+            return;
+        }
+        snd.retransmits++;
+        snd.rtt.backOff();
+        switch (state) {
+            case SYN_SENT -> {
+                snd.totalRetransmits++;
+                layer.trace(this, state, state, "SYN_RETRANSMIT");
+                layer.sendSyn(this, false);
+            }
+            case SYN_RECEIVED -> {
+                snd.totalRetransmits++;
+                layer.trace(this, state, state, "SYN_ACK_RETRANSMIT");
+                layer.sendSyn(this, true);
+            }
+            default -> {
+                if (snd.una == snd.max) {
+                    return;
+                }
+                // RFC 5681 3.1 eq. 4 and RFC 6298 5.4-5.6: halve, restart slow start, resend the first segment.
+                snd.ssthresh = Math.max((snd.max - snd.una) / 2, 2 * snd.mss);
+                snd.cwnd = snd.mss;
+                snd.inRecovery = false;
+                snd.dupAcks = 0;
+                retransmitFirst("RETRANSMIT");
+                // Go back: what followed the lost segment is sent again as the window opens.
+                int outstanding = snd.max - snd.una;
+                int firstEnd = snd.una + Math.min(snd.mss, outstanding);
+                if (snd.finSeqValid && firstEnd == snd.finSeq) {
+                    firstEnd++; // the retransmitted segment carried the FIN too
+                }
+                if (SeqNum.lt(firstEnd, snd.max)) {
+                    snd.finSent = snd.finSeqValid && SeqNum.gt(firstEnd, snd.finSeq);
+                    snd.nxt = firstEnd;
+                } else {
+                    snd.nxt = snd.max;
+                }
+            }
+        }
+        retransmitAt = layer.now() + snd.rtt.rto();
+    }
+
+    private void armKeepalive() {
+        if (keepAlive && keepaliveAt == Pollable.NEVER && (state == ESTABLISHED || state == CLOSE_WAIT)) {
+            keepaliveAt = keepaliveSent == 0 ? lastReceived + keepIdle : layer.now() + keepInterval;
+        }
+    }
+
+    private void onKeepalive(long now) {
+        if (!keepAlive || !(state == ESTABLISHED || state == CLOSE_WAIT)) {
+            return;
+        }
+        if (keepaliveSent == 0 && now < lastReceived + keepIdle) {
+            keepaliveAt = lastReceived + keepIdle;
+            return;
+        }
+        if (keepaliveSent >= keepProbes) {
+            // Like Linux: give up with ETIMEDOUT and tell the peer with a RST.
+            error = Errno.ETIMEDOUT;
+            reset = true;
+            layer.sendReset(localIp, localPort, remoteIp, remotePort, snd.max, 0, false);
+            transition(TcpEvent.TIMEOUT);
+            return;
+        }
+        keepaliveSent++;
+        layer.sendSegment(this, ACK, snd.una - 1, 0, 0);
+        layer.trace(this, state, state, "KEEPALIVE_PROBE");
+        keepaliveAt = now + keepInterval;
+    }
+
+    /** Re-arms keep-alive after SO_KEEPALIVE or its parameters change. */
+    void keepaliveChanged() {
+        keepaliveAt = Pollable.NEVER;
+        armKeepalive();
+        layer.reschedule(this);
+    }
+
+    // ---------------------------------------------------------------- user calls
+
+    /** close() (RFC 9293 3.10.4) or shutdown(SHUT_WR) when {@code onlyWrite}. */
+    void close(boolean onlyWrite) {
+        if (!onlyWrite) {
+            orphaned = true;
+        }
+        if (!onlyWrite && (lingerZero || rcv.queue.readable() > 0) && state != CLOSED && state != TIME_WAIT
+                && state != LISTEN) {
+            // SO_LINGER 0, or unread data (RFC 2525 2.17): abort with RST.
+            abort();
+            return;
+        }
+        switch (state) {
+            case SYN_SENT -> transition(TcpEvent.CLOSE);
+            case SYN_RECEIVED, ESTABLISHED, CLOSE_WAIT -> {
+                snd.finPending = true;
+                transition(TcpEvent.CLOSE);
+                output();
+            }
+            case FIN_WAIT_2 -> {
+                if (orphaned) {
+                    finWait2At = layer.now() + profile.finWait2Timeout().toNanos();
+                    layer.reschedule(this);
+                }
+            }
+            default -> {
+            }
+        }
+    }
+
+    /** Abortive close: RST to the peer, queues discarded (RFC 9293 3.10.5). */
+    void abort() {
+        if (state == SYN_RECEIVED || state.synchronizedState() && state != TIME_WAIT) {
+            layer.sendReset(localIp, localPort, remoteIp, remotePort, snd.max, 0, false);
+        }
+        discardQueues();
+        if (state != CLOSED) {
+            transition(TcpEvent.ABORT);
+        }
+    }
+
+    /** Queues application data; returns bytes accepted (0 when the send queue is full). */
+    public int write(byte[] data, int off, int len) {
+        int n = snd.queue.write(data, off, len, layer.alloc());
+        if (n > 0) {
+            output();
+            layer.reschedule(this);
+        }
+        return n;
+    }
+
+    /** Reads in-order data; sends a window update when the read opened the window enough. */
+    public int read(byte[] dst, int off, int len, boolean peek) {
+        int before = rcv.offered();
+        int n = rcv.queue.read(dst, off, len, peek);
+        if (n > 0 && !peek && state.synchronizedState() && state != TIME_WAIT) {
+            int after = rcv.window();
+            // RFC 9293 3.8.6.2.2 / RFC 1122 4.2.3.3: tell the peer when the window grew by a useful amount.
+            if (after > before && (before == 0 || after - before >= Math.min(rcv.queue.limit() / 2, rcv.mss))) {
+                sendAck();
+            }
+        }
+        return n;
+    }
+
+    /** close(2): orderly release (FIN), or abort when SO_LINGER is 0 or unread data remains. */
+    public void userClose() {
+        close(false);
+        layer.userReleased(this);
+    }
+
+    /** shutdown(SHUT_WR): our FIN after the queued data. */
+    public void shutdownWrite() {
+        close(true);
+    }
+
+    /** shutdown(SHUT_RD): queued data is discarded and later data acknowledged and dropped. */
+    public void shutdownRead() {
+        readShutdown = true;
+        rcv.queue.clear();
+        layer.signal();
+    }
+
+    /** TCP_NODELAY. */
+    public void setNoDelay(boolean on) {
+        noDelay = on;
+        output();
+    }
+
+    /** SO_KEEPALIVE with TCP_KEEPIDLE, TCP_KEEPINTVL (nanoseconds) and TCP_KEEPCNT. */
+    public void setKeepAlive(boolean on, long idleNanos, long intervalNanos, int probes) {
+        keepAlive = on;
+        keepIdle = idleNanos;
+        keepInterval = intervalNanos;
+        keepProbes = probes;
+        keepaliveChanged();
+    }
+
+    /** SO_LINGER with l_onoff=1, l_linger=0: close() resets. */
+    public void setLingerZero(boolean on) {
+        lingerZero = on;
+    }
+
+    /** SO_RCVBUF and SO_SNDBUF. */
+    public void setBuffers(int receive, int send) {
+        rcv.queue.setLimit(receive);
+        snd.queue.setLimit(send);
+    }
+
+    // ---------------------------------------------------------------- views
+
+    /** The pending error (without clearing it). */
+    public Errno error() {
+        return error;
+    }
+
+    /** Returns and clears the pending error. */
+    public Errno takeError() {
+        Errno e = error;
+        error = null;
+        return e;
+    }
+
+    /** True once the connection was reset or timed out. */
+    public boolean wasReset() {
+        return reset;
+    }
+
+    /** In-order bytes waiting to be read. */
+    public int readable() {
+        return rcv.queue.readable();
+    }
+
+    /** True once the peer's FIN arrived (end of stream after the queued data). */
+    public boolean peerClosed() {
+        return rcv.finReceived;
+    }
+
+    /** Room in the send queue. */
+    public int writable() {
+        return snd.queue.free();
+    }
+
+    /** Bytes not yet acknowledged or not yet sent (the Send-Q of ss). */
+    public int sendQueued() {
+        return snd.queue.size();
+    }
+
+    /** The state. */
+    public TcpState state() {
+        return state;
+    }
+
+    /** The control block in one line, for diagnostics. */
+    public String describe() {
+        return tuple() + " " + state + " " + snd + " SND.MAX=" + SeqNum.unsigned(snd.max) + " cwnd=" + snd.cwnd
+                + " unsent=" + snd.unsent() + " sendq=" + snd.queue.size() + " fin=" + snd.finPending + "/" + snd.finSent
+                + " " + rcv + " readable=" + rcv.queue.readable() + " ooo=" + rcv.queue.outOfOrderBytes()
+                + " rto@" + retransmitAt + " persist@" + persistAt + " dack@" + delayedAckAt;
+    }
+
+    /** "local>remote" for traces. */
+    public String tuple() {
+        return Ipv4Address.toString(localIp) + ":" + localPort + ">" + Ipv4Address.toString(remoteIp) + ":" + remotePort;
+    }
+
+    /** The sending half. */
+    public TcpSender sender() {
+        return snd;
+    }
+
+    /** The receiving half. */
+    public TcpReceiver receiver() {
+        return rcv;
+    }
+
+    /** Local address. */
+    public int localIp() {
+        return localIp;
+    }
+
+    /** Local port. */
+    public int localPort() {
+        return localPort;
+    }
+
+    /** Remote address. */
+    public int remoteIp() {
+        return remoteIp;
+    }
+
+    /** Remote port. */
+    public int remotePort() {
+        return remotePort;
+    }
+
+    /** Releases the queues, once. */
+    void releaseBuffers() {
+        if (!released) {
+            released = true;
+            snd.queue.release();
+            rcv.queue.release();
+        }
+    }
+}

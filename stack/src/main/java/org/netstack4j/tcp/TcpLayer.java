@@ -1,0 +1,513 @@
+package org.netstack4j.tcp;
+
+import static org.netstack4j.wire.TcpSegment.ACK;
+import static org.netstack4j.wire.TcpSegment.RST;
+import static org.netstack4j.wire.TcpSegment.SYN;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.netstack4j.ipv4.Ipv4Layer;
+import org.netstack4j.socket.Errno;
+import org.netstack4j.stack.EphemeralPorts;
+import org.netstack4j.stack.NetStack;
+import org.netstack4j.stats.Counter;
+import org.netstack4j.time.Pollable;
+import org.netstack4j.wire.Ipv4Packet;
+import org.netstack4j.wire.TcpOption;
+import org.netstack4j.wire.TcpOptionReader;
+import org.netstack4j.wire.TcpSegment;
+import org.netstack4j.wire.WireError;
+
+/**
+ * TCP's place in the stack: validates arriving segments, finds their connection by four-tuple (or a
+ * listener by port), answers segments for nobody with RST (RFC 9293 3.10.7.1), opens connections, builds
+ * every outgoing segment and runs the connections' timers from one queue.
+ */
+public final class TcpLayer {
+    private record Timer(long at, TcpConnection conn) implements Comparable<Timer> {
+        @Override
+        public int compareTo(Timer o) {
+            return Long.compare(at, o.at);
+        }
+    }
+
+    private final NetStack stack;
+    private final TcpProfile profile;
+    private final IsnGenerator isn;
+    private final EphemeralPorts ephemeral;
+    private final Map<Long, TcpConnection> connections = new HashMap<>();
+    private final Map<Integer, TcpListener> listeners = new HashMap<>();
+    private final Map<Integer, Integer> boundPorts = new HashMap<>();
+    private final PriorityQueue<Timer> timers = new PriorityQueue<>();
+    private final Map<TcpConnection, Long> scheduled = new HashMap<>();
+    private final List<TcpTraceListener> traceListeners = new CopyOnWriteArrayList<>();
+    private final TcpSegment rx = new TcpSegment();
+    private final TcpOptionReader options = new TcpOptionReader();
+    private final TcpInput input = new TcpInput();
+    private int defaultReceiveBuffer = 131_072;
+    private int defaultSendBuffer = 131_072;
+
+    /** TCP for {@code stack} with the given profile and ISN key. */
+    public TcpLayer(NetStack stack, TcpProfile profile, byte[] isnKey) {
+        this.stack = stack;
+        this.profile = profile;
+        this.isn = new IsnGenerator(isnKey);
+        this.ephemeral = new EphemeralPorts(stack.config().ephemeralPortLow(), stack.config().ephemeralPortHigh(),
+                stack.random().nextLong());
+    }
+
+    // ---------------------------------------------------------------- plumbing for connections
+
+    TcpProfile profile() {
+        return profile;
+    }
+
+    ByteBufAllocator alloc() {
+        return stack.alloc();
+    }
+
+    long now() {
+        return stack.clock().nanos();
+    }
+
+    void count(Counter c) {
+        stack.counters().inc(c);
+    }
+
+    void signal() {
+        stack.signalReadiness();
+    }
+
+    /** Our MSS: the MTU minus 40 bytes of IPv4 and TCP headers (RFC 9293 3.7.1, RFC 879). */
+    int ourMss() {
+        return stack.mtu() - 40;
+    }
+
+    void trace(TcpConnection c, TcpState from, TcpState to, String cause) {
+        if (from == to) {
+            count(Counter.TCP_RETRANS_SEGS);
+        } else if (to == TcpState.ESTABLISHED && from == TcpState.SYN_SENT) {
+            count(Counter.TCP_ACTIVE_OPENS);
+        } else if (to == TcpState.SYN_RECEIVED && from == TcpState.LISTEN) {
+            count(Counter.TCP_PASSIVE_OPENS);
+        } else if (to == TcpState.CLOSED && (from == TcpState.ESTABLISHED || from == TcpState.CLOSE_WAIT)
+                && c.reset) {
+            count(Counter.TCP_ESTAB_RESETS);
+        } else if (to == TcpState.CLOSED && (from == TcpState.SYN_SENT || from == TcpState.SYN_RECEIVED)) {
+            count(Counter.TCP_ATTEMPT_FAILS);
+        }
+        if (!traceListeners.isEmpty()) {
+            TcpTraceEvent e = new TcpTraceEvent(now(), c.tuple(), from, to, cause);
+            for (TcpTraceListener l : traceListeners) {
+                l.onEvent(e);
+            }
+        }
+    }
+
+    /** Adds a listener for every transition and retransmission. */
+    public void addTraceListener(TcpTraceListener l) {
+        traceListeners.add(l);
+    }
+
+    /** Removes a trace listener. */
+    public void removeTraceListener(TcpTraceListener l) {
+        traceListeners.remove(l);
+    }
+
+    private static long key(int remoteIp, int remotePort, int localPort) {
+        return (long) remoteIp << 32 | (long) remotePort << 16 | localPort;
+    }
+
+    // ---------------------------------------------------------------- input
+
+    /** Handles the TCP segment carried by the checked packet {@code ip}. */
+    public void receive(ByteBuf buf, Ipv4Packet ip, boolean broadcast) {
+        TcpSegment seg = rx.wrap(buf, ip.payloadOffset(), ip.payloadLength());
+        WireError err = seg.check();
+        if (err != null) {
+            count(Counter.TCP_IN_ERRS);
+            return;
+        }
+        if (!seg.checksumValid(ip.source(), ip.destination())) {
+            count(Counter.TCP_IN_CSUM_ERRORS);
+            count(Counter.TCP_IN_ERRS);
+            return;
+        }
+        count(Counter.TCP_IN_SEGS);
+        if (broadcast) {
+            return; // RFC 1122 4.2.3.10: no TCP to broadcast addresses.
+        }
+        TcpInput in = input;
+        in.seq = (int) seg.sequenceNumber();
+        in.ack = (int) seg.acknowledgmentNumber();
+        in.flags = seg.flags();
+        in.window = seg.window();
+        in.mss = 0;
+        in.buffer = buf;
+        in.payloadOffset = seg.payloadOffset();
+        in.payloadLength = seg.payloadLength();
+        if ((in.flags & SYN) != 0 && options.reset(seg)) {
+            while (options.next()) {
+                if (options.kind() == TcpOption.KIND_MSS) {
+                    in.mss = options.mss();
+                }
+            }
+        }
+        int srcPort = seg.sourcePort();
+        int dstPort = seg.destinationPort();
+        TcpConnection c = connections.get(key(ip.source(), srcPort, dstPort));
+        if (c != null) {
+            c.arrive(in);
+            in.buffer = null;
+            return;
+        }
+        TcpListener l = listeners.get(dstPort);
+        if (l != null && (l.localIp == 0 || l.localIp == ip.destination())) {
+            listenerArrival(l, in, ip.destination(), ip.source(), srcPort, dstPort);
+        } else {
+            count(Counter.TCP_NO_LISTENER);
+            resetForNobody(in, ip.destination(), dstPort, ip.source(), srcPort);
+        }
+        in.buffer = null;
+    }
+
+    /** RFC 9293 3.10.7.1: the connection does not exist (CLOSED). */
+    private void resetForNobody(TcpInput in, int localIp, int localPort, int remoteIp, int remotePort) {
+        if (in.has(RST)) {
+            return;
+        }
+        if (in.has(ACK)) {
+            sendReset(localIp, localPort, remoteIp, remotePort, in.ack, 0, false);
+        } else {
+            int len = in.payloadLength + (in.has(SYN) ? 1 : 0) + (in.has(TcpSegment.FIN) ? 1 : 0);
+            sendReset(localIp, localPort, remoteIp, remotePort, 0, in.seq + len, true);
+        }
+    }
+
+    /** RFC 9293 3.10.7.2: a segment arrives for a LISTEN socket. */
+    private void listenerArrival(TcpListener l, TcpInput in, int localIp, int remoteIp, int remotePort, int localPort) {
+        if (in.has(RST)) {
+            return;
+        }
+        if (in.has(ACK)) {
+            sendReset(localIp, localPort, remoteIp, remotePort, in.ack, 0, false);
+            return;
+        }
+        if (!in.has(SYN)) {
+            return;
+        }
+        if (!l.hasRoomToAccept()) {
+            count(Counter.TCP_LISTEN_OVERFLOWS);
+            count(Counter.TCP_LISTEN_DROPS);
+            return;
+        }
+        if (!l.hasRoomForSyn()) {
+            count(Counter.TCP_LISTEN_DROPS);
+            return;
+        }
+        TcpConnection c = new TcpConnection(this, localIp, localPort, remoteIp, remotePort, l.receiveBuffer,
+                l.sendBuffer);
+        c.orphaned = true; // nobody holds it until accept()
+        c.noDelay = l.noDelay;
+        c.keepAlive = l.keepAlive;
+        connections.put(key(remoteIp, remotePort, localPort), c);
+        l.halfOpen.add(c);
+        c.acceptSyn(l, in, isn.isn(localIp, localPort, remoteIp, remotePort, now()));
+    }
+
+    /** A SYN for a TIME-WAIT connection with a higher sequence number reopens the four-tuple, as Linux does. */
+    void reopenFromTimeWait(TcpConnection c, TcpInput in) {
+        if (!SeqNum.gt(in.seq, c.rcv.nxt)) {
+            c.sendAck();
+            return;
+        }
+        count(Counter.TCP_TIME_WAIT_REUSED);
+        c.transition(TcpEvent.ABORT);
+        TcpListener l = listeners.get(c.localPort);
+        if (l != null) {
+            listenerArrival(l, in, c.localIp, c.remoteIp, c.remotePort, c.localPort);
+        } else {
+            resetForNobody(in, c.localIp, c.localPort, c.remoteIp, c.remotePort);
+        }
+    }
+
+    // ---------------------------------------------------------------- output
+
+    /**
+     * Sends a segment of {@code c}: {@code flags}, sequence number {@code seq}, and {@code len} data bytes
+     * taken {@code queueOffset} bytes after SND.UNA from the send queue. ACK and window come from the receiver.
+     */
+    void sendSegment(TcpConnection c, int flags, int seq, int queueOffset, int len) {
+        int window = c.rcv.window();
+        int ackNo = (flags & ACK) != 0 ? c.rcv.nxt : 0;
+        ByteBuf f = stack.ipv4().allocate(TcpSegment.MIN_HEADER_LENGTH + len);
+        int at = Ipv4Layer.TRANSPORT_OFFSET;
+        if (len > 0) {
+            c.snd.queue.copy(queueOffset, f, at + TcpSegment.MIN_HEADER_LENGTH, len);
+        }
+        writeHeader(f, at, c.localPort, c.remotePort, seq, ackNo, flags, window, len, c.localIp(), c.remoteIp, null);
+        if ((flags & ACK) != 0) {
+            c.ackSent();
+        }
+        transmit(f, c.remoteIp);
+    }
+
+    /** Sends our SYN (or SYN-ACK) with the MSS option. */
+    void sendSyn(TcpConnection c, boolean withAck) {
+        int window = c.rcv.window();
+        ByteBuf f = stack.ipv4().allocate(TcpSegment.MIN_HEADER_LENGTH + 4);
+        writeHeader(f, Ipv4Layer.TRANSPORT_OFFSET, c.localPort, c.remotePort, c.snd.iss, withAck ? c.rcv.nxt : 0,
+                SYN | (withAck ? ACK : 0), window, 0, c.localIp(), c.remoteIp, c.rcv.mss);
+        if (withAck) {
+            c.ackSent();
+        }
+        transmit(f, c.remoteIp);
+    }
+
+    /** Sends a RST: {@code <SEQ=seq><CTL=RST>} or, with {@code withAck}, {@code <SEQ=seq><ACK=ack><CTL=RST,ACK>}. */
+    void sendReset(int localIp, int localPort, int remoteIp, int remotePort, int seq, int ack, boolean withAck) {
+        ByteBuf f = stack.ipv4().allocate(TcpSegment.MIN_HEADER_LENGTH);
+        writeHeader(f, Ipv4Layer.TRANSPORT_OFFSET, localPort, remotePort, seq, withAck ? ack : 0,
+                RST | (withAck ? ACK : 0), 0, 0, localIp, remoteIp, null);
+        count(Counter.TCP_OUT_RSTS);
+        transmit(f, remoteIp);
+    }
+
+    /** RFC 5961 challenge ACK: the current ACK, which a legitimate peer answers with an exact RST. */
+    void sendChallengeAck(TcpConnection c) {
+        count(Counter.TCP_CHALLENGE_ACKS);
+        c.sendAck();
+    }
+
+    private void writeHeader(ByteBuf f, int at, int srcPort, int dstPort, int seq, int ack, int flags, int window,
+                             int payloadLength, int srcIp, int dstIp, Integer mss) {
+        int headerLength = TcpSegment.MIN_HEADER_LENGTH + (mss != null ? 4 : 0);
+        TcpSegment s = new TcpSegment().wrap(f, at, headerLength + payloadLength);
+        s.setSourcePort(srcPort);
+        s.setDestinationPort(dstPort);
+        s.setSequenceNumber(SeqNum.unsigned(seq));
+        s.setAcknowledgmentNumber(SeqNum.unsigned(ack));
+        s.setHeaderLength(headerLength);
+        s.setFlags(flags);
+        s.setWindow(window);
+        s.setUrgentPointer(0);
+        if (mss != null) {
+            new TcpOption.Mss(mss).write(f, at + TcpSegment.MIN_HEADER_LENGTH);
+        }
+        s.fillChecksum(srcIp, dstIp);
+    }
+
+    private void transmit(ByteBuf frame, int destination) {
+        count(Counter.TCP_OUT_SEGS);
+        stack.ipv4().output(frame, destination, Ipv4Packet.PROTO_TCP, 0, true);
+    }
+
+    // ---------------------------------------------------------------- opening
+
+    /** Opens a connection from {@code localPort} (0: ephemeral) to {@code remoteIp:remotePort}. */
+    public TcpConnection connect(int localPort, int remoteIp, int remotePort, int rcvBuf, int sndBuf,
+                                 boolean noDelay, boolean keepAlive) throws TcpException {
+        if (!stack.ipv4().hasRoute(remoteIp)) {
+            throw new TcpException(Errno.ENETUNREACH);
+        }
+        int self = stack.ipv4().address();
+        if (localPort == 0) {
+            localPort = ephemeral.choose(self, remoteIp, remotePort,
+                    p -> connections.containsKey(key(remoteIp, remotePort, p)) || listeners.containsKey(p)
+                            || boundPorts.containsKey(p));
+            if (localPort < 0) {
+                throw new TcpException(Errno.EADDRNOTAVAIL);
+            }
+        } else if (connections.containsKey(key(remoteIp, remotePort, localPort))) {
+            throw new TcpException(Errno.EADDRNOTAVAIL);
+        }
+        TcpConnection c = new TcpConnection(this, self, localPort, remoteIp, remotePort, rcvBuf, sndBuf);
+        c.noDelay = noDelay;
+        c.keepAlive = keepAlive;
+        c.snd.mss = Math.min(536, ourMss());
+        connections.put(key(remoteIp, remotePort, localPort), c);
+        c.connect(isn.isn(self, localPort, remoteIp, remotePort, now()));
+        return c;
+    }
+
+    /** Starts listening on {@code port}. */
+    public TcpListener listen(int localIp, int port, int backlog, int rcvBuf, int sndBuf) throws TcpException {
+        if (listeners.containsKey(port)) {
+            throw new TcpException(Errno.EADDRINUSE);
+        }
+        // Linux: somaxconn caps the backlog (4096); the half-open queue follows tcp_max_syn_backlog.
+        TcpListener l = new TcpListener(localIp, port, Math.max(0, Math.min(backlog, 4096)), 4096);
+        l.receiveBuffer = rcvBuf;
+        l.sendBuffer = sndBuf;
+        listeners.put(port, l);
+        return l;
+    }
+
+    /** The next established connection of {@code l}, or null; the caller now holds it. */
+    public TcpConnection accept(TcpListener l) {
+        TcpConnection c = l.poll();
+        if (c != null) {
+            c.orphaned = false;
+        }
+        return c;
+    }
+
+    /** Closes a listener: pending connections are reset (as Linux does). */
+    public void closeListener(TcpListener l) {
+        if (l.closed) {
+            return;
+        }
+        l.closed = true;
+        listeners.remove(l.localPort);
+        for (TcpConnection c : new ArrayList<>(l.halfOpen)) {
+            c.abort();
+        }
+        TcpConnection c;
+        while ((c = l.acceptQueue.poll()) != null) {
+            c.orphaned = true;
+            c.abort();
+        }
+        signal();
+    }
+
+    /** Reserves a port for a bound socket; false if in use (a listener, or a bound socket without reuse). */
+    public boolean reservePort(int port, boolean reuseAddress) {
+        if (listeners.containsKey(port) || (boundPorts.containsKey(port) && !reuseAddress)) {
+            return false;
+        }
+        if (!reuseAddress) {
+            for (TcpConnection c : connections.values()) {
+                if (c.localPort == port) {
+                    return false;
+                }
+            }
+        }
+        boundPorts.merge(port, 1, Integer::sum);
+        return true;
+    }
+
+    /** Releases a reservation from {@link #reservePort}. */
+    public void releasePort(int port) {
+        boundPorts.computeIfPresent(port, (k, v) -> v > 1 ? v - 1 : null);
+    }
+
+    /** A free ephemeral port for an explicit bind to port 0. */
+    public int ephemeralPort() {
+        int self = stack.ipv4().address();
+        return ephemeral.choose(self, 0, 0, p -> listeners.containsKey(p) || boundPorts.containsKey(p));
+    }
+
+    void dropEmbryo(TcpConnection c) {
+        if (c.parent != null) {
+            c.parent.halfOpen.remove(c);
+        }
+    }
+
+    /** A connection reached CLOSED: remove it from the demultiplexer; release it if nobody holds it. */
+    void closed(TcpConnection c) {
+        connections.remove(key(c.remoteIp, c.remotePort, c.localPort), c);
+        if (c.parent != null) {
+            c.parent.halfOpen.remove(c);
+        }
+        scheduled.remove(c);
+        if (c.orphaned) {
+            c.releaseBuffers();
+        }
+    }
+
+    /** The user let go of a connection (close() done): release it now if it is already CLOSED. */
+    public void userReleased(TcpConnection c) {
+        c.orphaned = true;
+        if (c.state == TcpState.CLOSED) {
+            c.releaseBuffers();
+        }
+    }
+
+    // ---------------------------------------------------------------- timers
+
+    void reschedule(TcpConnection c) {
+        long at = c.nextDeadline();
+        if (c.state == TcpState.CLOSED || at == Pollable.NEVER) {
+            scheduled.remove(c);
+            return;
+        }
+        Long current = scheduled.get(c);
+        if (current == null || current != at) {
+            scheduled.put(c, at);
+            timers.add(new Timer(at, c));
+        }
+    }
+
+    /** Runs due connection timers; returns the next deadline. */
+    public long poll(long now) {
+        while (!timers.isEmpty() && timers.peek().at <= now) {
+            Timer t = timers.poll();
+            Long current = scheduled.get(t.conn);
+            if (current == null || current != t.at) {
+                continue; // stale entry
+            }
+            scheduled.remove(t.conn);
+            t.conn.onTimers(now);
+            reschedule(t.conn);
+        }
+        // Drop stale heads so the deadline we report is real.
+        while (!timers.isEmpty()) {
+            Timer t = timers.peek();
+            Long current = scheduled.get(t.conn);
+            if (current != null && current == t.at) {
+                return t.at;
+            }
+            timers.poll();
+        }
+        return Pollable.NEVER;
+    }
+
+    // ---------------------------------------------------------------- views
+
+    /** Every connection, for the socket table. */
+    public List<TcpConnection> connections() {
+        return List.copyOf(connections.values());
+    }
+
+    /** Every listener. */
+    public List<TcpListener> listeners() {
+        return List.copyOf(listeners.values());
+    }
+
+    /** Default SO_RCVBUF of new sockets. */
+    public int defaultReceiveBuffer() {
+        return defaultReceiveBuffer;
+    }
+
+    /** Default SO_SNDBUF of new sockets. */
+    public int defaultSendBuffer() {
+        return defaultSendBuffer;
+    }
+
+    /** Sets the default buffer sizes. */
+    public void setDefaultBuffers(int receive, int send) {
+        defaultReceiveBuffer = receive;
+        defaultSendBuffer = send;
+    }
+
+    /** Aborts every connection and releases every buffer. */
+    public void shutdown() {
+        for (TcpListener l : List.copyOf(listeners.values())) {
+            closeListener(l);
+        }
+        for (TcpConnection c : List.copyOf(connections.values())) {
+            c.orphaned = true;
+            if (c.state != TcpState.CLOSED) {
+                c.transition(TcpEvent.ABORT);
+            }
+        }
+        timers.clear();
+        scheduled.clear();
+    }
+}

@@ -1,0 +1,64 @@
+package org.netstack4j.tcp;
+
+import io.netty.buffer.ByteBufAllocator;
+
+/**
+ * The receiving half of a TCP control block (RFC 9293 section 3.3.1): the receive sequence variables, the
+ * receive queue with out-of-order data, the window we advertise (with receiver silly-window avoidance,
+ * RFC 9293 3.8.6.2.2) and the delayed-ACK state (RFC 9293 3.8.6.3, RFC 1122 4.2.3.2).
+ */
+public final class TcpReceiver {
+    /** Largest window without window scaling (RFC 9293 3.1: a 16-bit field). */
+    static final int MAX_UNSCALED_WINDOW = 65_535;
+    /** IRS: initial receive sequence number. */
+    int irs;
+    /** RCV.NXT: next sequence number expected. */
+    int nxt;
+    /** Right edge of the window last advertised: RCV.NXT + RCV.WND at the time. Never moves left. */
+    int advertisedRight;
+    /** MSS we announced. */
+    int mss;
+    /** In-order and out-of-order data. */
+    final ReceiveQueue queue;
+    /** The peer's FIN has been received in order. */
+    boolean finReceived;
+    /** Full-sized segments received since our last ACK. */
+    int unackedSegments;
+    /** Segments still to be acknowledged at once (quick-ACK mode at the start, like Linux). */
+    int quickAcks;
+
+    TcpReceiver(ByteBufAllocator alloc, int receiveBuffer, int quickAcks) {
+        this.queue = new ReceiveQueue(alloc, receiveBuffer);
+        this.quickAcks = quickAcks;
+    }
+
+    /**
+     * RCV.WND to advertise now. Receiver SWS avoidance: the right edge moves only when it can move by at
+     * least min(buffer / 2, MSS); it never moves left (no window shrinking, RFC 9293 3.8.6.2.2).
+     */
+    int window() {
+        int possible = Math.min(queue.free(), MAX_UNSCALED_WINDOW);
+        int right = nxt + possible;
+        int threshold = Math.min(queue.limit() / 2, Math.max(mss, 1));
+        if (SeqNum.geq(right, advertisedRight + threshold) || SeqNum.lt(advertisedRight, nxt)) {
+            advertisedRight = right;
+        }
+        return offered();
+    }
+
+    /** The window currently offered, without updating it. */
+    int offered() {
+        return Math.max(0, Math.min(MAX_UNSCALED_WINDOW, advertisedRight - nxt));
+    }
+
+    /** RCV.NXT and RCV.WND as text. */
+    @Override
+    public String toString() {
+        return "RCV.NXT=" + SeqNum.unsigned(nxt) + " RCV.WND=" + offered();
+    }
+
+    /** The receive queue. */
+    public ReceiveQueue queue() {
+        return queue;
+    }
+}

@@ -1,0 +1,109 @@
+package org.netstack4j.tcp;
+
+import io.netty.buffer.ByteBufAllocator;
+
+/**
+ * The sending half of a TCP control block (RFC 9293 section 3.3.1): the send sequence variables, the send
+ * queue, the retransmission timer's estimator and the congestion window. Field names follow the RFC.
+ */
+public final class TcpSender {
+    /** ISS: initial send sequence number. */
+    int iss;
+    /** SND.UNA: oldest unacknowledged sequence number. */
+    int una;
+    /** SND.NXT: next sequence number to send (moved back to SND.UNA's next segment after a timeout). */
+    int nxt;
+    /** The highest sequence number sent so far plus one (BSD's snd_max): ACKs and RSTs carry it, and an ACK
+     *  beyond it acknowledges something never sent. */
+    int max;
+    /** SND.WND: the peer's advertised window. */
+    int wnd;
+    /** SND.WL1: segment sequence number used for the last window update. */
+    int wl1;
+    /** SND.WL2: segment acknowledgment number used for the last window update. */
+    int wl2;
+    /** Largest window the peer ever offered (for sender silly-window avoidance, RFC 9293 3.8.6.2.1). */
+    int maxWnd;
+    /** Effective send MSS: the peer's MSS option bounded by our MTU (RFC 9293 3.7.1). */
+    int mss = 536;
+    /** Bytes from SND.UNA on: unacknowledged, then unsent. */
+    final SendQueue queue;
+    /** The user asked for a FIN after the queued data. */
+    boolean finPending;
+    /** The FIN has been sent (it occupies sequence number {@link #finSeq}). */
+    boolean finSent;
+    /** Sequence number of our FIN once sent. */
+    int finSeq;
+    /** The FIN has been sent at least once, so {@link #finSeq} is valid. */
+    boolean finSeqValid;
+    /** RTT and RTO per RFC 6298. */
+    final RttEstimator rtt;
+    /** Consecutive retransmission timeouts without new data acknowledged. */
+    int retransmits;
+    /** RTT measurement in progress: the sequence number whose acknowledgment ends it, and when it started. */
+    boolean timing;
+    int timedSeq;
+    long timedAt;
+    /** Congestion window and slow-start threshold in bytes (RFC 5681). */
+    int cwnd;
+    int ssthresh = Integer.MAX_VALUE;
+    /** Duplicate ACKs in a row (RFC 5681 3.2). */
+    int dupAcks;
+    /** In fast recovery until SND.UNA passes this (RFC 6582 "recover"). */
+    boolean inRecovery;
+    int recover;
+    /** Segments retransmitted in total, for the socket table and tests. */
+    long totalRetransmits;
+
+    TcpSender(TcpProfile profile, ByteBufAllocator alloc, int sendBuffer) {
+        this.queue = new SendQueue(alloc, sendBuffer);
+        this.rtt = new RttEstimator(profile);
+    }
+
+    /** Bytes sent and not yet acknowledged, counting SYN and FIN. */
+    int flight() {
+        return nxt - una;
+    }
+
+    /** Data bytes queued but not yet sent; meaningful once our SYN is acknowledged (data starts at SND.UNA). */
+    int unsent() {
+        int finOutstanding = finSent && SeqNum.geq(finSeq, una) ? 1 : 0;
+        return Math.max(0, queue.size() - (nxt - una - finOutstanding));
+    }
+
+    /** SND.UNA, SND.NXT, SND.WND as text for traces. */
+    @Override
+    public String toString() {
+        return "SND.UNA=" + SeqNum.unsigned(una) + " SND.NXT=" + SeqNum.unsigned(nxt) + " SND.WND=" + wnd;
+    }
+
+    /** The send queue. */
+    public SendQueue queue() {
+        return queue;
+    }
+
+    /** Current RTO in nanoseconds. */
+    public long rto() {
+        return rtt.rto();
+    }
+
+    /** Segments retransmitted so far. */
+    public long retransmissions() {
+        return totalRetransmits;
+    }
+
+    /** The congestion window in bytes. */
+    public int congestionWindow() {
+        return cwnd;
+    }
+
+    /** The effective send MSS. */
+    public int mss() {
+        return mss;
+    }
+
+    /** The RTT estimator. */
+    public RttEstimator rttEstimator() {
+        return rtt;
+    }
+}

@@ -1,0 +1,46 @@
+package org.netstack4j.cli;
+
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import org.netstack4j.service.StandardServices;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.TypeConversionException;
+
+/**
+ * The services to start, written {@code echo,discard,daytime} on the command line (names from
+ * {@link StandardServices#NAMES}), or {@code none}. Repeated names count once.
+ *
+ * @param names the service names, in the order given
+ */
+public record ServiceList(List<String> names) {
+    /** The well-known UDP port of each service, for messages. */
+    public static int port(String name) {
+        return switch (name) {
+            case "echo" -> 7;
+            case "discard" -> 9;
+            case "daytime" -> 13;
+            default -> throw new IllegalArgumentException("unknown service " + name);
+        };
+    }
+
+    /** Converts the option value. */
+    public static final class Converter implements ITypeConverter<ServiceList> {
+        @Override
+        public ServiceList convert(String value) {
+            if (value.strip().equals("none")) {
+                return new ServiceList(List.of());
+            }
+            Set<String> names = new LinkedHashSet<>();
+            for (String name : value.split(",", -1)) {
+                String n = name.strip();
+                if (!StandardServices.NAMES.contains(n)) {
+                    throw new TypeConversionException("unknown service '" + n + "'; known: "
+                            + String.join(", ", StandardServices.NAMES) + " (or none)");
+                }
+                names.add(n);
+            }
+            return new ServiceList(List.copyOf(names));
+        }
+    }
+}
