@@ -38,6 +38,8 @@ public final class BsdSockets {
         final UdpEndpoint udp;
         final StreamSocket tcp;
         volatile boolean nonBlocking;
+        /** Set by close(): a thread blocked on this descriptor gives up with EBADF. */
+        volatile boolean closed;
 
         Handle(int type, UdpEndpoint udp, StreamSocket tcp, boolean nonBlocking) {
             this.type = type;
@@ -125,8 +127,11 @@ public final class BsdSockets {
      * Runs {@code attempt} on the stack's thread until it returns non-null, waiting for readiness between
      * attempts unless the socket is non-blocking (then EAGAIN). An attempt signals failure by throwing.
      */
-    private <T> T blocking(String call, boolean dontWait, Supplier<T> attempt) {
+    private <T> T blocking(String call, Handle h, boolean dontWait, Supplier<T> attempt) {
         while (true) {
+            if (h.closed) {
+                throw new ErrnoException(call, Errno.EBADF);
+            }
             long seen = driver.readinessVersion();
             T r = driver.call(attempt);
             if (r != null) {
@@ -205,10 +210,10 @@ public final class BsdSockets {
         if (h.tcp == null) {
             throw new ErrnoException("accept", Errno.EOPNOTSUPP);
         }
-        TcpConnection c = blocking("accept", h.nonBlocking, () -> {
+        TcpConnection c = blocking("accept", h, h.nonBlocking, () -> {
             StreamSocket s = h.tcp;
-            if (s.listener == null) {
-                throw new ErrnoException("accept", Errno.EINVAL);
+            if (s.listener == null || s.listener.isClosed()) {
+                throw new ErrnoException("accept", s.listener == null ? Errno.EINVAL : Errno.EBADF);
             }
             return stack.tcp().accept(s.listener);
         });
@@ -283,7 +288,7 @@ public final class BsdSockets {
         if (started != Errno.EINPROGRESS || h.nonBlocking) {
             throw new ErrnoException("connect", started);
         }
-        blocking("connect", false, () -> {
+        blocking("connect", h, false, () -> {
             StreamSocket s = h.tcp;
             TcpState st = s.conn.state();
             if (st == TcpState.SYN_SENT || st == TcpState.SYN_RECEIVED) {
@@ -330,7 +335,7 @@ public final class BsdSockets {
         int total = 0;
         while (true) {
             int done = total;
-            Integer n = blocking("send", dontWait && total == 0, () -> {
+            Integer n = blocking("send", h, dontWait && total == 0, () -> {
                 StreamSocket s = h.tcp;
                 TcpConnection c = s.conn;
                 if (c == null) {
@@ -376,7 +381,7 @@ public final class BsdSockets {
             int n = streamRecv(h, buf, off, len, peek, dontWait);
             return new RecvResult(n, false, null);
         }
-        Datagram d = blocking("recvfrom", dontWait, () -> {
+        Datagram d = blocking("recvfrom", h, dontWait, () -> {
             if (h.udp.closed()) {
                 throw new ErrnoException("recvfrom", Errno.EBADF);
             }
@@ -398,7 +403,7 @@ public final class BsdSockets {
     }
 
     private int streamRecv(Handle h, byte[] buf, int off, int len, boolean peek, boolean dontWait) {
-        return blocking("recv", dontWait, () -> {
+        return blocking("recv", h, dontWait, () -> {
             StreamSocket s = h.tcp;
             TcpConnection c = s.conn;
             if (c == null) {
@@ -476,6 +481,7 @@ public final class BsdSockets {
         if (h == null) {
             throw new ErrnoException("close", Errno.EBADF);
         }
+        h.closed = true;
         driver.call(() -> {
             if (h.udp != null) {
                 stack.udp().close(h.udp);

@@ -51,6 +51,11 @@ public final class TcpListener {
         return acceptQueue.poll();
     }
 
+    /** True once closed. */
+    public boolean isClosed() {
+        return closed;
+    }
+
     /** Connections waiting for accept(). */
     public int acceptQueueLength() {
         return acceptQueue.size();
