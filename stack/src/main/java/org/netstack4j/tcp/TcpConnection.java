@@ -911,6 +911,28 @@ public final class TcpConnection {
         return state;
     }
 
+    /** The earliest timer deadline, or NEVER. */
+    public long nextTimer() {
+        return nextDeadline();
+    }
+
+    /** The name of the earliest timer, like ss's timer column (on, persist, keepalive, timewait, ...). */
+    public String nextTimerName() {
+        long t = nextDeadline();
+        if (t == timeWaitAt) {
+            return "timewait";
+        } else if (t == retransmitAt) {
+            return "on";
+        } else if (t == persistAt) {
+            return "persist";
+        } else if (t == keepaliveAt) {
+            return "keepalive";
+        } else if (t == delayedAckAt) {
+            return "delack";
+        }
+        return "finwait2";
+    }
+
     /** The control block in one line, for diagnostics. */
     public String describe() {
         return tuple() + " " + state + " " + snd + " SND.MAX=" + SeqNum.unsigned(snd.max) + " cwnd=" + snd.cwnd
