@@ -62,6 +62,7 @@ public final class TcpConnection {
 
     TcpConnection(TcpLayer layer, int localIp, int localPort, int remoteIp, int remotePort, int rcvBuf, int sndBuf) {
         this.layer = layer;
+        layer.remember(this);
         this.profile = layer.profile();
         this.localIp = localIp;
         this.localPort = localPort;
@@ -94,11 +95,16 @@ public final class TcpConnection {
             timeWaitAt = Pollable.NEVER;
             layer.closed(this);
         }
+        if (state == ESTABLISHED) {
+            // SO_KEEPALIVE set before the handshake completed (before connect(), or inherited from the listener)
+            // could not arm the timer then; arm it now, or an idle connection would never probe (RFC 1122 4.2.3.6).
+            armKeepalive();
+        }
         layer.signal();
         layer.reschedule(this);
     }
 
-    private void stopTimersExceptTimeWait() {
+    void stopTimersExceptTimeWait() {
         retransmitAt = Pollable.NEVER;
         persistAt = Pollable.NEVER;
         delayedAckAt = Pollable.NEVER;
@@ -216,6 +222,15 @@ public final class TcpConnection {
             layer.reopenFromTimeWait(this, seg);
             return;
         }
+        if (state == SYN_RECEIVED && parent == null && seg.has(SYN) && seg.has(ACK) && !seg.has(RST)
+                && seg.seq == rcv.irs && seg.ack == snd.nxt) {
+            // Simultaneous open, RFC 9293 3.5 Figure 8 line 6: the peer's SYN,ACK repeats its SYN (SEQ=IRS) and
+            // acknowledges ours, and must move us to ESTABLISHED. Taken literally the acceptability test would
+            // drop it as a duplicate (and the SYN rule answer a challenge ACK); like Linux, strip the repeated SYN
+            // and handle the rest, which starts at IRS+1, as the ACK of our SYN.
+            seg.flags &= ~SYN;
+            seg.seq += 1;
+        }
         int segLen = seg.payloadLength + (seg.has(SYN) ? 1 : 0) + (seg.has(FIN) ? 1 : 0);
         int wnd = rcv.offered();
         // First: check the sequence number (the four cases of the acceptability test).
@@ -330,7 +345,7 @@ public final class TcpConnection {
             rcv.finReceived = true;
             rcv.nxt += 1;
             switch (state) {
-                case SYN_RECEIVED, ESTABLISHED -> transition(TcpEvent.RCV_FIN);
+                case ESTABLISHED -> transition(TcpEvent.RCV_FIN);
                 case FIN_WAIT_1 -> transition(finAcked() ? TcpEvent.RCV_FIN_ACK_OF_FIN : TcpEvent.RCV_FIN);
                 case FIN_WAIT_2 -> transition(TcpEvent.RCV_FIN);
                 default -> {
@@ -379,6 +394,9 @@ public final class TcpConnection {
             int dataAcked = acked;
             if (snd.finSeqValid && SeqNum.gt(seg.ack, snd.finSeq)) {
                 dataAcked -= 1;
+            }
+            if (snd.una == snd.iss) {
+                dataAcked -= 1; // our SYN occupies the ISS (RFC 9293 3.3.1); it is not in the send queue
             }
             snd.queue.acknowledge(dataAcked);
             snd.una = seg.ack;
@@ -494,6 +512,10 @@ public final class TcpConnection {
         if (rcv.nxt != before) {
             layer.signal();
         }
+        if (seg.has(FIN) && seg.seq + len == rcv.nxt) {
+            // The FIN is next in order: step eight (RFC 9293 3.10.7.4) acknowledges data and FIN in one ACK.
+            return;
+        }
         if (!inOrder || fillsHole) {
             // Out of order, or filling a hole: ACK at once so the sender's fast retransmit works (RFC 5681 4.2).
             sendAck();
@@ -569,6 +591,8 @@ public final class TcpConnection {
 
     /** Sends data [seq, seq + len) and optionally our FIN after it, arming the retransmission timer. */
     private void sendData(int seq, int len, boolean fin) {
+        // Karn (RFC 6298 3): time only new data; below SND.MAX this is a retransmission (go-back after a timeout).
+        boolean newData = SeqNum.geq(seq, snd.max);
         int flags = ACK | (len > 0 && (fin || len == snd.unsent()) ? PSH : 0) | (fin ? FIN : 0);
         layer.sendSegment(this, flags, seq, seq - snd.una, len);
         int end = seq + len + (fin ? 1 : 0);
@@ -583,7 +607,7 @@ public final class TcpConnection {
             snd.finSeq = seq + len;
             snd.finSeqValid = true;
         }
-        if (!snd.timing) {
+        if (!snd.timing && newData) {
             snd.timing = true;
             snd.timedSeq = seq;
             snd.timedAt = layer.now();
@@ -697,6 +721,15 @@ public final class TcpConnection {
             }
             default -> {
                 if (snd.una == snd.max) {
+                    return;
+                }
+                if (snd.una == snd.iss) {
+                    // SYN-RECEIVED -> CLOSE -> FIN-WAIT-1 before our SYN was acknowledged: the SYN is what is
+                    // outstanding first, so resend the SYN,ACK (RFC 9293 3.10.7.4; the FIN follows once it is ACKed).
+                    snd.totalRetransmits++;
+                    layer.trace(this, state, state, "SYN_ACK_RETRANSMIT");
+                    layer.sendSyn(this, true);
+                    retransmitAt = layer.now() + snd.rtt.rto();
                     return;
                 }
                 // RFC 5681 3.1 eq. 4 and RFC 6298 5.4-5.6: halve, restart slow start, resend the first segment.
@@ -982,6 +1015,7 @@ public final class TcpConnection {
             released = true;
             snd.queue.release();
             rcv.queue.release();
+            layer.forget(this);
         }
     }
 }

@@ -43,6 +43,8 @@ public final class TcpLayer {
     private final EphemeralPorts ephemeral;
     private final Map<Long, TcpConnection> connections = new HashMap<>();
     private final Map<Integer, TcpListener> listeners = new HashMap<>();
+    /** Every connection whose buffers are not yet released, CLOSED ones a user still holds included. */
+    private final java.util.Set<TcpConnection> live = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
     private final Map<Integer, Integer> boundPorts = new HashMap<>();
     private final PriorityQueue<Timer> timers = new PriorityQueue<>();
     private final Map<TcpConnection, Long> scheduled = new HashMap<>();
@@ -63,6 +65,14 @@ public final class TcpLayer {
     }
 
     // ---------------------------------------------------------------- plumbing for connections
+
+    void remember(TcpConnection c) {
+        live.add(c);
+    }
+
+    void forget(TcpConnection c) {
+        live.remove(c);
+    }
 
     TcpProfile profile() {
         return profile;
@@ -192,6 +202,12 @@ public final class TcpLayer {
 
     /** RFC 9293 3.10.7.2: a segment arrives for a LISTEN socket. */
     private void listenerArrival(TcpListener l, TcpInput in, int localIp, int remoteIp, int remotePort, int localPort) {
+        listenerArrival(l, in, localIp, remoteIp, remotePort, localPort,
+                isn.isn(localIp, localPort, remoteIp, remotePort, now()));
+    }
+
+    private void listenerArrival(TcpListener l, TcpInput in, int localIp, int remoteIp, int remotePort, int localPort,
+                                 int iss) {
         if (in.has(RST)) {
             return;
         }
@@ -200,6 +216,12 @@ public final class TcpLayer {
             return;
         }
         if (!in.has(SYN)) {
+            return;
+        }
+        if (in.has(TcpSegment.FIN)) {
+            // SYN+FIN is no valid connection request (a scanner's probe); Linux drops it in LISTEN, and so do we,
+            // counted as an input error, rather than open a connection whose first FIN we would ignore.
+            count(Counter.TCP_IN_ERRS);
             return;
         }
         if (!l.hasRoomToAccept()) {
@@ -218,7 +240,7 @@ public final class TcpLayer {
         c.keepAlive = l.keepAlive;
         connections.put(key(remoteIp, remotePort, localPort), c);
         l.halfOpen.add(c);
-        c.acceptSyn(l, in, isn.isn(localIp, localPort, remoteIp, remotePort, now()));
+        c.acceptSyn(l, in, iss);
     }
 
     /** A SYN for a TIME-WAIT connection with a higher sequence number reopens the four-tuple, as Linux does. */
@@ -231,7 +253,10 @@ public final class TcpLayer {
         c.transition(TcpEvent.ABORT);
         TcpListener l = listeners.get(c.localPort);
         if (l != null) {
-            listenerArrival(l, in, c.localIp, c.remoteIp, c.remotePort, c.localPort);
+            // The new incarnation's ISS must lie beyond anything the old one sent, or its segments could be
+            // taken for old duplicates (RFC 9293 3.4.1, RFC 6528 3); Linux uses the old SND.NXT + 65535 + 2.
+            int iss = c.snd.max + 65_535 + 2;
+            listenerArrival(l, in, c.localIp, c.remoteIp, c.remotePort, c.localPort, iss);
         } else {
             resetForNobody(in, c.localIp, c.localPort, c.remoteIp, c.remotePort);
         }
@@ -407,6 +432,14 @@ public final class TcpLayer {
         if (c.parent != null) {
             c.parent.halfOpen.remove(c);
         }
+        if (c.state == TcpState.LISTEN) {
+            // RFC 9293 3.10.7.4 "return this connection to LISTEN state": the listener is that LISTEN state, so
+            // the embryo itself is deleted — out of the demultiplexer, no SYN,ACK retransmissions, buffers freed.
+            c.stopTimersExceptTimeWait();
+            connections.remove(key(c.remoteIp, c.remotePort, c.localPort), c);
+            scheduled.remove(c);
+            c.releaseBuffers();
+        }
     }
 
     /** A connection reached CLOSED: remove it from the demultiplexer; release it if nobody holds it. */
@@ -506,6 +539,10 @@ public final class TcpLayer {
             if (c.state != TcpState.CLOSED) {
                 c.transition(TcpEvent.ABORT);
             }
+        }
+        // CLOSED connections that a socket still holds are released here too.
+        for (TcpConnection c : List.copyOf(live)) {
+            c.releaseBuffers();
         }
         timers.clear();
         scheduled.clear();

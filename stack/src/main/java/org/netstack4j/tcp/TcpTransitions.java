@@ -16,12 +16,12 @@ public final class TcpTransitions {
     private static final Map<TcpState, Map<TcpEvent, TcpState>> TABLE = new EnumMap<>(TcpState.class);
 
     static {
-        on(CLOSED, PASSIVE_OPEN, LISTEN);
+        // No (CLOSED, PASSIVE_OPEN), (LISTEN, CLOSE) or (LISTEN, ABORT) here: LISTEN is a TcpListener, not a
+        // connection. listen() and closing a listener change no connection's state (closing one aborts its
+        // SYN-RECEIVED children instead); a connection is in LISTEN only for the instant before its RCV_SYN.
         on(CLOSED, ACTIVE_OPEN, SYN_SENT);
 
         on(LISTEN, RCV_SYN, SYN_RECEIVED);
-        on(LISTEN, CLOSE, CLOSED);
-        on(LISTEN, ABORT, CLOSED);
 
         on(SYN_SENT, RCV_SYN_ACK, ESTABLISHED);
         on(SYN_SENT, RCV_SIMULTANEOUS_SYN, SYN_RECEIVED);
@@ -32,7 +32,8 @@ public final class TcpTransitions {
 
         on(SYN_RECEIVED, RCV_ACK_OF_SYN, ESTABLISHED);
         on(SYN_RECEIVED, CLOSE, FIN_WAIT_1);
-        on(SYN_RECEIVED, RCV_FIN, CLOSE_WAIT);
+        // No (SYN_RECEIVED, RCV_FIN): a FIN is processed only after the ACK field (RFC 9293 3.10.7.4, fifth and
+        // eighth), and an acceptable ACK moves SYN-RECEIVED to ESTABLISHED first; without an ACK it is dropped.
         on(SYN_RECEIVED, RCV_RST, CLOSED);
         on(SYN_RECEIVED, RETURN_TO_LISTEN, LISTEN);
         on(SYN_RECEIVED, ABORT, CLOSED);

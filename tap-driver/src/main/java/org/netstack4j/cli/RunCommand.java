@@ -53,7 +53,8 @@ public final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--services", paramLabel = "LIST", defaultValue = "echo,discard,daytime",
             converter = ServiceList.Converter.class,
-            description = "UDP services to offer: any of echo,discard,daytime, or none (default: ${DEFAULT-VALUE}).")
+            description = "Services to offer: any of echo,discard,daytime,chargen,http, or none"
+                    + " (default: ${DEFAULT-VALUE}).")
     private ServiceList services;
 
     @Option(names = "--gateway", paramLabel = "G", converter = Converters.Address.class,
@@ -178,20 +179,25 @@ public final class RunCommand implements Callable<Integer> {
                 + (gateway != null ? ", gateway " + gateway : ""));
         out.println("kernel: " + peer + " on " + tap + " " + kernel.where());
         out.println("services: " + (services.names().isEmpty() ? "none" : String.join(", ",
-                services.names().stream().map(n -> n + " on udp/" + ServiceList.port(n)).toList())));
+                services.names().stream().map(n -> n + " on " + ServiceList.ports(n)).toList())));
         if (pcap != null) {
             out.println("recording to: " + pcap.toAbsolutePath());
         }
         out.println("try, from another terminal:");
         out.println("  " + p + "ping " + ip);
-        if (services.names().contains("echo")) {
-            out.println("  echo hi | " + p + "nc -u -w1 " + ip + " 7      (echo: you get hi back)");
-        }
-        if (services.names().contains("daytime")) {
-            out.println("  echo | " + p + "nc -u -w1 " + ip + " 13        (daytime: the date and time)");
-        }
-        if (services.names().contains("discard")) {
-            out.println("  echo hi | " + p + "nc -u -w1 " + ip + " 9      (discard: no answer, only counted)");
+        for (String name : services.names()) {
+            switch (name) {
+                case "echo" -> {
+                    out.println("  echo hi | " + p + "nc -u -w1 " + ip + " 7      (UDP echo: you get hi back)");
+                    out.println("  echo hi | " + p + "nc -N " + ip + " 7          (TCP echo)");
+                }
+                case "daytime" -> out.println("  echo | " + p + "nc -u -w1 " + ip + " 13        (daytime: the date and time)");
+                case "discard" -> out.println("  echo hi | " + p + "nc -u -w1 " + ip + " 9      (discard: no answer, only"
+                        + " counted)");
+                case "chargen" -> out.println("  " + p + "nc " + ip + " 19 | head -n 3    (chargen: lines of characters)");
+                case "http" -> out.println("  " + p + "curl -s http://" + ip + "/bytes/1000 | wc -c    (http: 1000 bytes)");
+                default -> out.println("  " + name + " on " + ServiceList.ports(name));
+            }
         }
         out.println("stop it with Ctrl-C or SIGTERM: it prints its counters and removes what it created.");
     }

@@ -14,13 +14,15 @@ import picocli.CommandLine.TypeConversionException;
  * @param names the service names, in the order given
  */
 public record ServiceList(List<String> names) {
-    /** The well-known UDP port of each service, for messages. */
-    public static int port(String name) {
+    /** Where a service listens, for messages: {@code udp+tcp/7} for echo, {@code tcp/80} for http. */
+    public static String ports(String name) {
         return switch (name) {
-            case "echo" -> 7;
-            case "discard" -> 9;
-            case "daytime" -> 13;
-            default -> throw new IllegalArgumentException("unknown service " + name);
+            case "echo" -> "udp+tcp/7";
+            case "discard" -> "udp+tcp/9";
+            case "daytime" -> "udp+tcp/13";
+            case "chargen" -> "tcp/19";
+            case "http" -> "tcp/80";
+            default -> "its well-known port";
         };
     }
 

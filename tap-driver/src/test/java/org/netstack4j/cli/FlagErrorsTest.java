@@ -9,10 +9,15 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /** Every bad command line gives exit 2 and one line on stderr, before anything is created. */
 class FlagErrorsTest {
+    /**
+     * A capture path that cannot be written: should a case's flags be accepted after all (say, a service name
+     * that became real), run fails on it at once instead of running until a signal.
+     */
+    private static final String UNWRITABLE_CAPTURE = "/nonexistent/ns4j-flag-test.pcap";
 
     private static String[] run(String... extra) {
         List<String> a = new ArrayList<>(List.of("run", "--tap", "ns4jflag0", "--address", "10.77.0.2/24",
-                "--peer-address", "10.77.0.1/24"));
+                "--peer-address", "10.77.0.1/24", "--pcap", UNWRITABLE_CAPTURE));
         a.addAll(List.of(extra));
         return a.toArray(String[]::new);
     }
@@ -46,7 +51,7 @@ class FlagErrorsTest {
                 Arguments.of("peer outside subnet", runWith("--peer-address", "10.78.0.1/24")),
                 Arguments.of("address is the broadcast address", runWith("--address", "10.77.0.255/24")),
                 Arguments.of("gateway outside subnet", runWith("--gateway", "192.168.1.1")),
-                Arguments.of("unknown service", runWith("--services", "echo,chargen")),
+                Arguments.of("unknown service", runWith("--services", "echo,qotd")),
                 Arguments.of("bad MAC", runWith("--mac", "02:00:00:00:00")),
                 Arguments.of("multicast MAC", runWith("--mac", "01:00:5e:00:00:01")),
                 Arguments.of("TAP name too long", runWith("--tap", "a-very-long-tap-name")),
@@ -62,6 +67,8 @@ class FlagErrorsTest {
     @MethodSource("badCommandLines")
     void givesOneLineAndExitTwo(String what, String[] args) {
         CliResult r = CliResult.execute(args);
+        org.junit.jupiter.api.Assertions.assertFalse(r.err().contains("cannot write the capture"),
+                "the flags were accepted:\n" + r.describe());
         r.assertOneLineError();
         org.junit.jupiter.api.Assertions.assertEquals("", r.out(), r.describe());
     }

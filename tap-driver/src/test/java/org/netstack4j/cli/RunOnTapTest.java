@@ -49,6 +49,9 @@ class RunOnTapTest {
                 ShellRun echo = ShellRun.run("hello\n", "ip", "netns", "exec", ns.name(), "socat", "-t2", "-",
                         "UDP:" + ADDRESS + ":7");
                 assertEquals("hello\n", echo.out(), echo.describe() + cli.describe());
+                ShellRun tcpEcho = ShellRun.run("over tcp\n", "ip", "netns", "exec", ns.name(), "socat", "-t2", "-",
+                        "TCP:" + ADDRESS + ":7");
+                assertEquals("over tcp\n", tcpEcho.out(), tcpEcho.describe() + cli.describe());
 
                 cli.terminate();
                 assertEquals(0, cli.awaitExit(SHUTDOWN), cli.describe());
