@@ -52,6 +52,7 @@ final class KernelPeer implements AutoCloseable {
     private final MacAddress stackMac;
     private final Path capture;
     private ReceiveRecorder receiveRecorder;
+    private InboundGate gate;
     private EventLoop loop;
     private BsdSockets sockets;
 
@@ -159,6 +160,9 @@ final class KernelPeer implements AutoCloseable {
     private void setUp(Link link, int mtu, Path receivedCapture) throws IOException {
         Sh.ok("ip", "netns", "add", ns);
         undo.push(() -> Sh.ok("ip", "netns", "del", ns));
+        // Runs before the namespace goes: a test's kernel-side processes (and their children, e.g. a shell
+        // loop's clients) must not outlive it.
+        undo.push(this::killProcesses);
         // No IPv6 in the namespace: no router/neighbour solicitations or MLD reports to muddle the captures.
         inNs("sysctl", "-qw", "net.ipv6.conf.all.disable_ipv6=1");
         inNs("sysctl", "-qw", "net.ipv6.conf.default.disable_ipv6=1");
@@ -201,7 +205,9 @@ final class KernelPeer implements AutoCloseable {
             device = receiveRecorder;
         }
         NetworkDevice recorded = new PcapRecordingDevice(device, all, ReceiveRecorder::wallNanos);
-        loop = EventLoop.start(StackConfig.builder(stackMac, stackIp, 24).build(), recorded);
+        // Outermost, so that the capture shows when the kernel sent a frame, not when the gate let it through.
+        gate = new InboundGate(recorded);
+        loop = EventLoop.start(StackConfig.builder(stackMac, stackIp, 24).build(), gate);
         undo.push(loop::close);
         sockets = new BsdSockets(loop);
         StandardServices services = StandardServices.start(sockets, StandardServices.NAMES);
@@ -303,6 +309,32 @@ final class KernelPeer implements AutoCloseable {
 
     BsdSockets sockets() {
         return sockets;
+    }
+
+    /** Holds back (or releases) the frames the stack receives; passes everything through unless held. */
+    InboundGate gate() {
+        return gate;
+    }
+
+    /**
+     * Kills every process still running in the namespace, by pid (a background command's children too: a
+     * shell loop's clients would otherwise outlive the test). Several rounds, until none is left
+     * (one may fork meanwhile, and a killed one lingers for a moment).
+     */
+    private void killProcesses() {
+        for (int round = 0; round < 50; round++) {
+            String[] pids = Sh.ok("ip", "netns", "pids", ns).trim().split("\\s+");
+            if (pids.length == 0 || pids[0].isEmpty()) {
+                return;
+            }
+            String[] argv = new String[pids.length + 2];
+            argv[0] = "kill";
+            argv[1] = "-KILL";
+            System.arraycopy(pids, 0, argv, 2, pids.length);
+            Sh.run(Sh.SETUP_TIMEOUT, null, argv); // a process may have exited meanwhile: kill then fails for it
+        }
+        throw new IllegalStateException("processes keep running in namespace " + ns + ": "
+                + Sh.ok("ip", "netns", "pids", ns));
     }
 
     Counters counters() {

@@ -154,6 +154,15 @@ final class Sh {
             }
         }
 
+        /** Closes the command's stdin: it reads end of file. */
+        void closeStdin() {
+            try {
+                process.getOutputStream().close();
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot close the stdin of `" + String.join(" ", argv) + "`", e);
+            }
+        }
+
         /**
          * Blocks until the command has written exactly {@code n} bytes to stdout (or closed it), at most
          * {@code timeout}; returns what arrived. Only one read may be outstanding at a time.

@@ -22,7 +22,7 @@ public final class StandardServices implements AutoCloseable {
     public static final List<String> NAMES = List.of("echo", "discard", "daytime", "chargen", "http");
 
     private static final DateTimeFormatter DAYTIME =
-            DateTimeFormatter.ofPattern("EEEE, MMMM d, uuuu HH:mm:ss'-UTC'", Locale.ROOT);
+            DateTimeFormatter.ofPattern("EEEE, MMMM d, uuuu HH:mm:ss'-UTC'", Locale.ENGLISH);
     private final List<AutoCloseable> running = new ArrayList<>();
     private final List<UdpService> udp = new ArrayList<>();
     private final List<TcpService> tcp = new ArrayList<>();

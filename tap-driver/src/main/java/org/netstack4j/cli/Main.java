@@ -15,7 +15,7 @@ import picocli.CommandLine.Spec;
  * {@code replay} (a capture into a fresh stack). {@link #main} exits with the code {@link #execute} returns.
  */
 @Command(name = "netstack4j", mixinStandardHelpOptions = true, versionProvider = Version.class,
-        subcommands = {RunCommand.class, DemoCommand.class, ReplayCommand.class},
+        subcommands = {RunCommand.class, NcCommand.class, DemoCommand.class, ReplayCommand.class},
         description = "A user-space TCP/UDP/IP stack in Java.",
         footer = {"", "Try:  netstack4j demo",
                 "      sudo netstack4j run --tap ns4j0 --address 10.77.0.2/24 \\",

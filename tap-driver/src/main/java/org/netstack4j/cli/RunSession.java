@@ -31,6 +31,8 @@ public final class RunSession implements AutoCloseable {
     private PcapWriter capture;
     private Path captureFile;
     private EventLoop loop;
+    private java.io.BufferedWriter traceWriter;
+    private Path traceFile;
     private StandardServices services;
     private boolean closed;
 
@@ -66,6 +68,16 @@ public final class RunSession implements AutoCloseable {
         return tap;
     }
 
+    /** Opens {@code file} for the TCP trace (JSON lines); the stack writes to it once started. */
+    public void openTrace(Path file) {
+        try {
+            traceWriter = java.nio.file.Files.newBufferedWriter(file);
+            traceFile = file;
+        } catch (IOException e) {
+            throw new CliException("cannot write the trace file " + file + ": " + e.getMessage(), e);
+        }
+    }
+
     /** Starts the stack on the TAP (recorded to the capture, if any), then the services. */
     public EventLoop start(StackConfig config, List<String> serviceNames) {
         NetworkDevice device = tap;
@@ -73,6 +85,20 @@ public final class RunSession implements AutoCloseable {
             device = new PcapRecordingDevice(tap, capture, wallClock());
         }
         loop = EventLoop.start(config, device);
+        if (traceWriter != null) {
+            java.io.BufferedWriter w = traceWriter;
+            loop.call(() -> {
+                loop.stack().tcp().addTraceListener(e -> {
+                    try {
+                        w.write(e.toJson());
+                        w.newLine();
+                    } catch (IOException ex) {
+                        // A full disk must not stop the stack; the trace just ends early.
+                    }
+                });
+                return null;
+            });
+        }
         try {
             services = StandardServices.start(new BsdSockets(loop), serviceNames);
         } catch (ErrnoException | IllegalArgumentException e) {
@@ -110,6 +136,16 @@ public final class RunSession implements AutoCloseable {
             }
         } else if (tap != null) {
             attempt("close the TAP", tap::close);
+        }
+        if (traceWriter != null) {
+            attempt("finish the trace", () -> {
+                try {
+                    traceWriter.close();
+                } catch (IOException e) {
+                    throw new CliException(e.getMessage(), e);
+                }
+            });
+            out.println("trace: " + traceFile + " (JSON lines, one per TCP transition or retransmission)");
         }
         if (tap != null) {
             out.println("closed " + tap.name() + " (" + tap.counters() + "); the kernel deleted it with its fd");

@@ -1,0 +1,98 @@
+package org.netstack4j.interop;
+
+import io.netty.buffer.ByteBuf;
+import java.util.ArrayDeque;
+import org.netstack4j.link.FrameReceiver;
+import org.netstack4j.link.NetworkDevice;
+
+/**
+ * Wraps a device so that a test can hold back the frames the stack receives for a while and then release them
+ * all, in order: while {@link #hold() held}, frames from the kernel queue up here (the kernel sees a link
+ * with a long delay); {@link #release()} hands them to the stack in arrival order and lets later frames
+ * through again. There is no netem on these machines, and this is how a test makes segments cross in flight
+ * (e.g. two FINs for a simultaneous close) deterministically. Passes everything through unless held.
+ */
+final class InboundGate implements NetworkDevice {
+    private final NetworkDevice inner;
+    private final Object lock = new Object();
+    private final ArrayDeque<ByteBuf> held = new ArrayDeque<>();
+    private FrameReceiver receiver;
+    private boolean holding;
+    private boolean closed;
+
+    InboundGate(NetworkDevice inner) {
+        this.inner = inner;
+    }
+
+    @Override
+    public String name() {
+        return inner.name();
+    }
+
+    @Override
+    public int mtu() {
+        return inner.mtu();
+    }
+
+    @Override
+    public void start(FrameReceiver receiver) {
+        this.receiver = receiver;
+        inner.start(frame -> {
+            synchronized (lock) {
+                if (closed) {
+                    frame.release();
+                } else if (holding) {
+                    held.add(frame);
+                } else {
+                    receiver.receive(frame);
+                }
+            }
+        });
+    }
+
+    /** From now on, received frames wait here. */
+    void hold() {
+        synchronized (lock) {
+            holding = true;
+        }
+    }
+
+    /** Frames waiting here now. */
+    int heldFrames() {
+        synchronized (lock) {
+            return held.size();
+        }
+    }
+
+    /** Delivers the waiting frames in order and lets later frames through. */
+    void release() {
+        synchronized (lock) {
+            holding = false;
+            ByteBuf f;
+            while ((f = held.poll()) != null) {
+                if (closed) {
+                    f.release();
+                } else {
+                    receiver.receive(f);
+                }
+            }
+        }
+    }
+
+    @Override
+    public void transmit(ByteBuf frame) {
+        inner.transmit(frame);
+    }
+
+    @Override
+    public void close() {
+        synchronized (lock) {
+            closed = true;
+            ByteBuf f;
+            while ((f = held.poll()) != null) {
+                f.release();
+            }
+        }
+        inner.close();
+    }
+}
