@@ -1,7 +1,5 @@
 package org.netstack4j.wire;
 
-import io.netty.buffer.ByteBuf;
-import java.util.Objects;
 
 /**
  * Flyweight view of an ARP packet for Ethernet and IPv4 (RFC 826, "Packet format").
@@ -28,7 +26,7 @@ import java.util.Objects;
  *
  * <p>Reusable through {@link #wrap}; absolute accessors only; never allocates.
  */
-public final class ArpPacket {
+public final class ArpPacket extends WireView<ArpPacket> {
 
     /** Length of an Ethernet/IPv4 ARP packet. */
     public static final int LENGTH = 28;
@@ -49,22 +47,7 @@ public final class ArpPacket {
     static final int TARGET_HARDWARE = 18;
     static final int TARGET_PROTOCOL = 24;
 
-    private ByteBuf buf;
-    private int offset;
-    private int length;
 
-    /**
-     * Points this view at {@code length} bytes starting at absolute {@code offset} of {@code buf}.
-     *
-     * @throws IndexOutOfBoundsException if the range is not inside the buffer's capacity
-     */
-    public ArpPacket wrap(ByteBuf buf, int offset, int length) {
-        Objects.checkFromIndexSize(offset, length, buf.capacity());
-        this.buf = buf;
-        this.offset = offset;
-        this.length = length;
-        return this;
-    }
 
     /**
      * Null if this is a whole Ethernet/IPv4 ARP packet; {@link WireError#TRUNCATED} if shorter than 28 bytes;
@@ -141,18 +124,6 @@ public final class ArpPacket {
         buf.setInt(offset + TARGET_PROTOCOL, ip);
     }
 
-    /** The wrapped buffer. */
-    public ByteBuf buffer() {
-        return buf;
-    }
 
-    /** Absolute index of the first byte. */
-    public int offset() {
-        return offset;
-    }
 
-    /** Number of bytes wrapped (may exceed 28 when Ethernet padding follows). */
-    public int length() {
-        return length;
-    }
 }

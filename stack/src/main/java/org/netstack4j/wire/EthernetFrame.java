@@ -1,7 +1,5 @@
 package org.netstack4j.wire;
 
-import io.netty.buffer.ByteBuf;
-import java.util.Objects;
 
 /**
  * Flyweight view of an Ethernet II frame header (IEEE 802.3, DIX framing; no FCS, no VLAN tag).
@@ -22,7 +20,7 @@ import java.util.Objects;
  *
  * <p>Reusable through {@link #wrap}; absolute accessors only; never allocates.
  */
-public final class EthernetFrame {
+public final class EthernetFrame extends WireView<EthernetFrame> {
 
     /** Length of the header. */
     public static final int HEADER_LENGTH = 14;
@@ -37,22 +35,7 @@ public final class EthernetFrame {
     static final int SOURCE = 6;
     static final int ETHER_TYPE = 12;
 
-    private ByteBuf buf;
-    private int offset;
-    private int length;
 
-    /**
-     * Points this view at {@code length} bytes starting at absolute {@code offset} of {@code buf}.
-     *
-     * @throws IndexOutOfBoundsException if the range is not inside the buffer's capacity
-     */
-    public EthernetFrame wrap(ByteBuf buf, int offset, int length) {
-        Objects.checkFromIndexSize(offset, length, buf.capacity());
-        this.buf = buf;
-        this.offset = offset;
-        this.length = length;
-        return this;
-    }
 
     /** Null if the frame holds a whole header, else {@link WireError#TRUNCATED}. */
     public WireError check() {
@@ -99,18 +82,6 @@ public final class EthernetFrame {
         buf.setShort(offset + ETHER_TYPE, etherType);
     }
 
-    /** The wrapped buffer. */
-    public ByteBuf buffer() {
-        return buf;
-    }
 
-    /** Absolute index of the first header byte. */
-    public int offset() {
-        return offset;
-    }
 
-    /** Number of bytes wrapped. */
-    public int length() {
-        return length;
-    }
 }

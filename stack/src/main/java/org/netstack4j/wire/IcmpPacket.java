@@ -1,7 +1,5 @@
 package org.netstack4j.wire;
 
-import io.netty.buffer.ByteBuf;
-import java.util.Objects;
 
 /**
  * Flyweight view of an ICMPv4 message (RFC 792).
@@ -22,7 +20,7 @@ import java.util.Objects;
  *
  * <p>The checksum covers the whole message ({@code length} bytes). Absolute accessors only; never allocates.
  */
-public final class IcmpPacket {
+public final class IcmpPacket extends WireView<IcmpPacket> {
 
     /** Length of the fixed header. */
     public static final int HEADER_LENGTH = 8;
@@ -57,22 +55,7 @@ public final class IcmpPacket {
     static final int SEQUENCE = 6;
     static final int NEXT_HOP_MTU = 6;
 
-    private ByteBuf buf;
-    private int offset;
-    private int length;
 
-    /**
-     * Points this view at a whole message of {@code length} bytes at absolute {@code offset} of {@code buf}.
-     *
-     * @throws IndexOutOfBoundsException if the range is not inside the buffer's capacity
-     */
-    public IcmpPacket wrap(ByteBuf buf, int offset, int length) {
-        Objects.checkFromIndexSize(offset, length, buf.capacity());
-        this.buf = buf;
-        this.offset = offset;
-        this.length = length;
-        return this;
-    }
 
     /** Null if well formed; TRUNCATED below 8 bytes; BAD_CHECKSUM if the checksum over all bytes fails. */
     public WireError check() {
@@ -153,18 +136,6 @@ public final class IcmpPacket {
         buf.setShort(offset + CHECKSUM, InternetChecksum.compute(buf, offset, length));
     }
 
-    /** The wrapped buffer. */
-    public ByteBuf buffer() {
-        return buf;
-    }
 
-    /** Absolute index of the first byte. */
-    public int offset() {
-        return offset;
-    }
 
-    /** Number of bytes wrapped. */
-    public int length() {
-        return length;
-    }
 }

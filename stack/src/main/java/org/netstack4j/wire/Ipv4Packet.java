@@ -1,7 +1,5 @@
 package org.netstack4j.wire;
 
-import io.netty.buffer.ByteBuf;
-import java.util.Objects;
 
 /**
  * Flyweight view of an IPv4 packet (RFC 791 section 3.1).
@@ -28,7 +26,7 @@ import java.util.Objects;
  * <p>{@link #wrap} takes the bytes available (e.g. an Ethernet payload, which can carry padding past Total
  * Length); {@link #payloadLength} is derived from Total Length. Absolute accessors only; never allocates.
  */
-public final class Ipv4Packet {
+public final class Ipv4Packet extends WireView<Ipv4Packet> {
 
     /** Header length without options. */
     public static final int MIN_HEADER_LENGTH = 20;
@@ -57,22 +55,7 @@ public final class Ipv4Packet {
     static final int FLAG_MF = 0x2000;
     static final int FRAGMENT_MASK = 0x1FFF;
 
-    private ByteBuf buf;
-    private int offset;
-    private int length;
 
-    /**
-     * Points this view at {@code length} available bytes starting at absolute {@code offset} of {@code buf}.
-     *
-     * @throws IndexOutOfBoundsException if the range is not inside the buffer's capacity
-     */
-    public Ipv4Packet wrap(ByteBuf buf, int offset, int length) {
-        Objects.checkFromIndexSize(offset, length, buf.capacity());
-        this.buf = buf;
-        this.offset = offset;
-        this.length = length;
-        return this;
-    }
 
     /** {@link #check()} without the header checksum: lengths and version only. */
     public WireError checkStructure() {
@@ -236,18 +219,6 @@ public final class Ipv4Packet {
         buf.setShort(offset + CHECKSUM, InternetChecksum.compute(buf, offset, headerLength()));
     }
 
-    /** The wrapped buffer. */
-    public ByteBuf buffer() {
-        return buf;
-    }
 
-    /** Absolute index of the first header byte. */
-    public int offset() {
-        return offset;
-    }
 
-    /** Number of bytes wrapped. */
-    public int length() {
-        return length;
-    }
 }

@@ -1,7 +1,5 @@
 package org.netstack4j.wire;
 
-import io.netty.buffer.ByteBuf;
-import java.util.Objects;
 
 /**
  * Flyweight view of a TCP segment (RFC 9293 section 3.1).
@@ -30,7 +28,7 @@ import java.util.Objects;
  * <p>{@link #wrap} takes the IP payload. The checksum covers the pseudo-header and all wrapped bytes. Options are
  * read without allocating through {@link TcpOptionReader}. Absolute accessors only; never allocates.
  */
-public final class TcpSegment {
+public final class TcpSegment extends WireView<TcpSegment> {
 
     /** Header length without options. */
     public static final int MIN_HEADER_LENGTH = 20;
@@ -64,22 +62,7 @@ public final class TcpSegment {
     static final int URGENT_POINTER = 18;
     static final int OPTIONS = 20;
 
-    private ByteBuf buf;
-    private int offset;
-    private int length;
 
-    /**
-     * Points this view at {@code length} bytes (the IP payload) at absolute {@code offset} of {@code buf}.
-     *
-     * @throws IndexOutOfBoundsException if the range is not inside the buffer's capacity
-     */
-    public TcpSegment wrap(ByteBuf buf, int offset, int length) {
-        Objects.checkFromIndexSize(offset, length, buf.capacity());
-        this.buf = buf;
-        this.offset = offset;
-        this.length = length;
-        return this;
-    }
 
     /**
      * Null if well formed; TRUNCATED below 20 bytes; BAD_HEADER_LENGTH if the data offset is below 5 or past the
@@ -226,18 +209,6 @@ public final class TcpSegment {
         buf.setShort(offset + URGENT_POINTER, urgentPointer);
     }
 
-    /** The wrapped buffer. */
-    public ByteBuf buffer() {
-        return buf;
-    }
 
-    /** Absolute index of the first byte. */
-    public int offset() {
-        return offset;
-    }
 
-    /** Number of bytes wrapped. */
-    public int length() {
-        return length;
-    }
 }

@@ -1,6 +1,5 @@
 package org.netstack4j.wire;
 
-import io.netty.buffer.ByteBuf;
 import java.util.Objects;
 
 /**
@@ -21,7 +20,7 @@ import java.util.Objects;
  * <p>{@link #wrap} takes the IP payload; the Length field may be smaller (trailing bytes are ignored). The
  * checksum covers the pseudo-header and {@link #lengthField()} bytes. Absolute accessors only; never allocates.
  */
-public final class UdpDatagram {
+public final class UdpDatagram extends WireView<UdpDatagram> {
 
     /** Length of the header. */
     public static final int HEADER_LENGTH = 8;
@@ -31,22 +30,7 @@ public final class UdpDatagram {
     static final int LENGTH = 4;
     static final int CHECKSUM = 6;
 
-    private ByteBuf buf;
-    private int offset;
-    private int length;
 
-    /**
-     * Points this view at {@code length} bytes (the IP payload) at absolute {@code offset} of {@code buf}.
-     *
-     * @throws IndexOutOfBoundsException if the range is not inside the buffer's capacity
-     */
-    public UdpDatagram wrap(ByteBuf buf, int offset, int length) {
-        Objects.checkFromIndexSize(offset, length, buf.capacity());
-        this.buf = buf;
-        this.offset = offset;
-        this.length = length;
-        return this;
-    }
 
     /**
      * Null if well formed; TRUNCATED below 8 bytes; BAD_LENGTH if the Length field is below 8 or beyond the
@@ -133,18 +117,6 @@ public final class UdpDatagram {
         buf.setShort(offset + CHECKSUM, checksum);
     }
 
-    /** The wrapped buffer. */
-    public ByteBuf buffer() {
-        return buf;
-    }
 
-    /** Absolute index of the first byte. */
-    public int offset() {
-        return offset;
-    }
 
-    /** Number of bytes wrapped. */
-    public int length() {
-        return length;
-    }
 }

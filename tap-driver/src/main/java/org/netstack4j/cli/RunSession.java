@@ -129,6 +129,13 @@ public final class RunSession implements AutoCloseable {
             attempt("stop the services", services::close);
         }
         if (loop != null) {
+            attempt("list the sockets", () -> {
+                String table = loop.call(() -> org.netstack4j.stack.SocketTable.of(loop.stack()).format());
+                out.println("sockets at shutdown:");
+                for (String line : table.split("\n")) {
+                    out.println("  " + line);
+                }
+            });
             attempt("stop the stack", loop::close);
             out.println("counters:");
             for (String line : loop.stack().counters().format(false).split("\n")) {

@@ -36,10 +36,11 @@ class RunOnTapTest {
     void answersPingAndEchoInANamespaceTheTestCreated() throws Exception {
         String tap = "ns4jr" + TestNamespace.suffix();
         Path pcap = dir.resolve("run.pcap");
+        Path trace = dir.resolve("run.trace");
         try (TestNamespace ns = TestNamespace.create()) {
             try (CliProcess cli = CliProcess.start(List.of(), classPath(), dir, "run", "--tap", tap,
                     "--address", ADDRESS + "/24", "--peer-address", "10.77.0.1/24", "--netns", ns.name(),
-                    "--pcap", pcap.toString())) {
+                    "--pcap", pcap.toString(), "--trace", trace.toString())) {
                 assertTrue(cli.awaitLine("ready: " + ADDRESS + " on " + tap, STARTUP), cli.describe());
                 assertTrue(cli.out().contains("ip netns exec " + ns.name() + " ping " + ADDRESS), cli.describe());
                 assertTrue(ns.hasInterface(tap), "the TAP should be in the namespace");
@@ -59,8 +60,15 @@ class RunOnTapTest {
                 assertTrue(cli.out().contains("InEchos=2"), cli.describe());
                 assertTrue(cli.out().contains("Udp: InDatagrams=1"), cli.describe());
                 assertFalse(cli.out().contains("deleted namespace"), cli.describe());
+                assertTrue(cli.out().contains("sockets at shutdown:"), cli.describe());
                 assertEquals("", cli.err(), cli.describe());
             }
+            // The TCP echo left its transitions in the trace, one JSON object per line.
+            List<String> events = java.nio.file.Files.readAllLines(trace);
+            assertTrue(events.stream().anyMatch(l -> l.contains("\"from\":\"LISTEN\",\"to\":\"SYN_RECEIVED\"")),
+                    String.join("\n", events));
+            assertTrue(events.stream().anyMatch(l -> l.contains("\"to\":\"ESTABLISHED\"")), String.join("\n", events));
+            assertTrue(events.stream().allMatch(l -> l.startsWith("{\"t_ns\":") && l.endsWith("}")));
             assertFalse(ns.hasInterface(tap), "the TAP must be gone once run has exited");
             assertTrue(ns.exists(), "run must not delete a namespace it did not create");
             assertTrue(PcapFile.countFrames(pcap) >= 6, "ping and echo frames in the capture");
