@@ -24,6 +24,8 @@ import org.netstack4j.testing.TwoStacks;
 /**
  * Bulk transfers between two stacks in virtual time, both directions at once, under seeded faults: the bytes
  * must arrive complete and in order (SHA-256 equal at both ends), and both ends must reach CLOSED.
+ * 100 MB each way by default (about 8 minutes for the five profiles on our 2-core machines, almost all of it
+ * the paranoid leak detector recording buffer accesses); {@code -Dnetstack4j.transferBytes=N} changes it.
  */
 class TcpTransferTest {
     @RegisterExtension
@@ -43,7 +45,7 @@ class TcpTransferTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("profiles")
     void bothDirectionsArriveIntactAndBothEndsClose(String name, FaultProfile faults, long seed) throws Exception {
-        int size = Integer.getInteger("netstack4j.transferBytes", 4 * 1024 * 1024);
+        int size = Integer.getInteger("netstack4j.transferBytes", 100 * 1024 * 1024);
         try (TwoStacks net = TwoStacks.create(1500, faults.withDelay(1_000_000, 0), seed, capture.writer())) {
             BsdSockets a = net.socketsA;
             BsdSockets b = net.socketsB;
