@@ -268,7 +268,7 @@ public final class BsdSockets {
             }
             try {
                 s.conn = stack.tcp().connect(s.portReserved ? s.boundPort : 0, address.address().bits(),
-                        address.port(), s.receiveBuffer, s.sendBuffer, s.noDelay, s.keepAlive);
+                        address.port(), s.receiveBuffer, s.sendBuffer, s.noDelay, s.keepAlive, s.maxSegment);
             } catch (TcpException e) {
                 return e.errno();
             }
@@ -482,6 +482,8 @@ public final class BsdSockets {
             throw new ErrnoException("close", Errno.EBADF);
         }
         h.closed = true;
+        TcpConnection lingering = driver.call(() -> h.tcp != null && h.tcp.lingerOn && h.tcp.lingerSeconds > 0
+                && !h.nonBlocking ? h.tcp.conn : null);
         driver.call(() -> {
             if (h.udp != null) {
                 stack.udp().close(h.udp);
@@ -502,6 +504,29 @@ public final class BsdSockets {
             stack.signalReadiness();
             return null;
         });
+        if (lingering != null) {
+            lingerUntilAcknowledged(lingering, h.tcp.lingerSeconds);
+        }
+    }
+
+    /**
+     * SO_LINGER with a timeout on a blocking socket: close() returns once our FIN is acknowledged (the state
+     * has moved past FIN-WAIT-1 / CLOSING / LAST-ACK) or the timeout passes, as in Linux.
+     */
+    private void lingerUntilAcknowledged(TcpConnection c, int seconds) {
+        long deadline = stack.clock().nanos() + TimeUnit.SECONDS.toNanos(seconds);
+        while (true) {
+            long seen = driver.readinessVersion();
+            boolean done = driver.call(() -> switch (c.state()) {
+                case FIN_WAIT_1, CLOSING, LAST_ACK -> false;
+                default -> true;
+            });
+            long left = deadline - stack.clock().nanos();
+            if (done || left <= 0) {
+                return;
+            }
+            driver.awaitReadiness(seen, left);
+        }
     }
 
     // ------------------------------------------------------------------ options

@@ -45,6 +45,8 @@ public final class TcpConnection {
     long keepInterval;
     int keepProbes;
     boolean lingerZero;
+    /** TCP_MAXSEG set before connect: caps the MSS we announce and the segments we send; 0 for none. */
+    int userMss;
     // Timers: absolute deadlines on the stack clock, NEVER when off.
     long retransmitAt = Pollable.NEVER;
     long persistAt = Pollable.NEVER;
@@ -121,7 +123,7 @@ public final class TcpConnection {
         snd.nxt = iss + 1;
         snd.max = iss + 1;
         snd.cwnd = profile.initialWindow() * snd.mss;
-        rcv.mss = layer.ourMss();
+        rcv.mss = userMss > 0 ? Math.min(userMss, layer.ourMss()) : layer.ourMss();
         transition(TcpEvent.ACTIVE_OPEN);
         layer.sendSyn(this, false);
         startRetransmitTimer();
@@ -153,7 +155,8 @@ public final class TcpConnection {
     private void applyMss(TcpInput seg) {
         // RFC 9293 3.7.1: without the option assume 536; never more than our MTU allows.
         int peer = seg.mss > 0 ? seg.mss : 536;
-        snd.mss = Math.max(64, Math.min(peer, layer.ourMss()));
+        int cap = userMss > 0 ? Math.min(userMss, layer.ourMss()) : layer.ourMss();
+        snd.mss = Math.max(64, Math.min(peer, cap));
     }
 
     // ---------------------------------------------------------------- segment arrival

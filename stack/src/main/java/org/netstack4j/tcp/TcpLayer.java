@@ -337,7 +337,7 @@ public final class TcpLayer {
 
     /** Opens a connection from {@code localPort} (0: ephemeral) to {@code remoteIp:remotePort}. */
     public TcpConnection connect(int localPort, int remoteIp, int remotePort, int rcvBuf, int sndBuf,
-                                 boolean noDelay, boolean keepAlive) throws TcpException {
+                                 boolean noDelay, boolean keepAlive, int maxSegment) throws TcpException {
         if (!stack.ipv4().hasRoute(remoteIp)) {
             throw new TcpException(Errno.ENETUNREACH);
         }
@@ -355,6 +355,7 @@ public final class TcpLayer {
         TcpConnection c = new TcpConnection(this, self, localPort, remoteIp, remotePort, rcvBuf, sndBuf);
         c.noDelay = noDelay;
         c.keepAlive = keepAlive;
+        c.userMss = maxSegment;
         c.snd.mss = Math.min(536, ourMss());
         connections.put(key(remoteIp, remotePort, localPort), c);
         c.connect(isn.isn(self, localPort, remoteIp, remotePort, now()));
