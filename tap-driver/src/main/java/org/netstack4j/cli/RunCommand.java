@@ -30,7 +30,7 @@ public final class RunCommand implements Callable<Integer> {
     @Mixin
     private LinkOptions link;
 
-    @Option(names = "--services", paramLabel = "LIST", defaultValue = "echo,discard,daytime",
+    @Option(names = "--services", paramLabel = "LIST", defaultValue = "echo,discard,daytime,chargen,http",
             converter = ServiceList.Converter.class,
             description = "Services to offer: any of echo,discard,daytime,chargen,http, or none"
                     + " (default: ${DEFAULT-VALUE}).")
