@@ -13,7 +13,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.netstack4j.link.FrameReceiver;
-import org.netstack4j.link.NetworkDevice;
 import org.pcap4j.core.NotOpenException;
 import org.pcap4j.core.PcapHandle;
 import org.pcap4j.core.PcapHandle.TimestampPrecision;
@@ -32,27 +31,18 @@ import org.slf4j.LoggerFactory;
  * {@link #awaitReplayed} waits for the end of the file. {@link #transmit} only counts and releases: a replay
  * has no one to send to.
  */
-public final class PcapFileDevice implements NetworkDevice {
+public final class PcapFileDevice extends ReaderThreadDevice {
 
     private static final Logger LOG = LoggerFactory.getLogger(PcapFileDevice.class);
-    private static final Duration READER_JOIN_TIMEOUT = Duration.ofSeconds(1);
 
-    private final String name;
-    private final int mtu;
     private final PcapHandle handle;
-    private final DeviceCounters counters = new DeviceCounters();
-    private final LastHolderCloser handleCloser;
     private final CountDownLatch replayed = new CountDownLatch(1);
     /** Written by the replay thread before {@link #replayed} counts down, read only after it has. */
     private final List<Instant> timestamps = new ArrayList<>();
-    private volatile boolean closed;
-    private Thread replayer;
 
     private PcapFileDevice(String name, int mtu, PcapHandle handle) {
-        this.name = name;
-        this.mtu = mtu;
+        super(name, mtu, "pcap-replay-");
         this.handle = handle;
-        this.handleCloser = new LastHolderCloser(handle::close);
     }
 
     /**
@@ -76,40 +66,24 @@ public final class PcapFileDevice implements NetworkDevice {
         return new PcapFileDevice(String.valueOf(file.getFileName()), mtu, handle);
     }
 
+
+
+
+
+    /** Replays on the device's own thread: {@link #start} returns at once. */
     @Override
-    public String name() {
-        return name;
+    Runnable readerBody(FrameReceiver receiver) {
+        return () -> replay(receiver);
     }
 
     @Override
-    public int mtu() {
-        return mtu;
+    void readerFinished() {
+        replayed.countDown();
     }
 
-    /** What this device has done so far; {@code framesReceived} counts frames replayed. */
-    public DeviceCounters counters() {
-        return counters;
-    }
-
-    /** Starts replaying on the device's own thread and returns at once. */
     @Override
-    public synchronized void start(FrameReceiver receiver) {
-        if (closed) {
-            throw new IllegalStateException(name + " is closed");
-        }
-        if (replayer != null) {
-            throw new IllegalStateException(name + " is already started");
-        }
-        handleCloser.hold();
-        replayer = Thread.ofPlatform().name("pcap-replay-" + name).daemon().unstarted(() -> {
-            try {
-                replay(receiver);
-            } finally {
-                replayed.countDown();
-                handleCloser.letGo();
-            }
-        });
-        replayer.start();
+    void release() {
+        handle.close();
     }
 
     private void replay(FrameReceiver receiver) {
@@ -149,7 +123,7 @@ public final class PcapFileDevice implements NetworkDevice {
      */
     public long awaitReplayed(Duration timeout) throws InterruptedException, TimeoutException {
         synchronized (this) {
-            if (replayer == null) {
+            if (!started()) {
                 throw new IllegalStateException(name + " was never started");
             }
         }
@@ -185,26 +159,6 @@ public final class PcapFileDevice implements NetworkDevice {
         }
     }
 
-    /** Stops the replay after the frame being delivered and closes the file. Idempotent. */
-    @Override
-    public void close() {
-        Thread started;
-        synchronized (this) {
-            if (closed) {
-                return;
-            }
-            closed = true;
-            started = replayer;
-        }
-        if (started != null) {
-            try {
-                started.join(READER_JOIN_TIMEOUT);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        handleCloser.letGo();
-    }
 
     @Override
     public String toString() {

@@ -3,11 +3,9 @@ package org.netstack4j.device;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import java.io.EOFException;
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.TimeoutException;
 import org.netstack4j.link.FrameReceiver;
-import org.netstack4j.link.NetworkDevice;
 import org.pcap4j.core.BpfProgram.BpfCompileMode;
 import org.pcap4j.core.NotOpenException;
 import org.pcap4j.core.PcapHandle;
@@ -30,31 +28,22 @@ import org.slf4j.LoggerFactory;
  * to incoming frames (pcap_setdirection IN); where the platform cannot do that, frames whose source MAC is the
  * one given to {@link #open} are skipped instead.
  */
-public final class PcapLiveDevice implements NetworkDevice {
+public final class PcapLiveDevice extends ReaderThreadDevice {
 
     private static final Logger LOG = LoggerFactory.getLogger(PcapLiveDevice.class);
     private static final int SNAPLEN = 65536;
     /** Bounds each read where libpcap honours it; close() does not rely on it (see {@link #wakeReader}). */
     private static final int READ_TIMEOUT_MILLIS = 20;
-    private static final Duration READER_JOIN_TIMEOUT = Duration.ofSeconds(1);
 
-    private final String name;
-    private final int mtu;
     private final PcapHandle handle;
     private final byte[] ownMac;
-    private final DeviceCounters counters = new DeviceCounters();
-    private final LastHolderCloser handleCloser;
     /** Reused by transmit, which only the event loop calls, to avoid a byte[] per frame. */
     private final byte[] transmitScratch = new byte[SNAPLEN];
-    private volatile boolean closed;
-    private Thread reader;
 
     private PcapLiveDevice(String name, int mtu, PcapHandle handle, byte[] ownMac) {
-        this.name = name;
-        this.mtu = mtu;
+        super(name, mtu, "pcap-rx-");
         this.handle = handle;
         this.ownMac = ownMac;
-        this.handleCloser = new LastHolderCloser(handle::close);
     }
 
     /** Opens {@code interfaceName} with no capture filter and no MAC fallback; see {@link #open(String, int, String, byte[])}. */
@@ -129,39 +118,18 @@ public final class PcapLiveDevice implements NetworkDevice {
         return mac == null ? null : mac.clone();
     }
 
+
+
+
+
     @Override
-    public String name() {
-        return name;
+    Runnable readerBody(FrameReceiver receiver) {
+        return () -> readLoop(receiver);
     }
 
     @Override
-    public int mtu() {
-        return mtu;
-    }
-
-    /** What this device has done so far. */
-    public DeviceCounters counters() {
-        return counters;
-    }
-
-    /** Starts the reader thread; frames are delivered on it. */
-    @Override
-    public synchronized void start(FrameReceiver receiver) {
-        if (closed) {
-            throw new IllegalStateException(name + " is closed");
-        }
-        if (reader != null) {
-            throw new IllegalStateException(name + " is already started");
-        }
-        handleCloser.hold();
-        reader = Thread.ofPlatform().name("pcap-rx-" + name).daemon().unstarted(() -> {
-            try {
-                readLoop(receiver);
-            } finally {
-                handleCloser.letGo();
-            }
-        });
-        reader.start();
+    void release() {
+        handle.close();
     }
 
     private void readLoop(FrameReceiver receiver) {
@@ -213,33 +181,13 @@ public final class PcapLiveDevice implements NetworkDevice {
         }
     }
 
-    /** Stops the reader (within one read timeout) and closes the capture. Idempotent. */
-    @Override
-    public void close() {
-        Thread started;
-        synchronized (this) {
-            if (closed) {
-                return;
-            }
-            closed = true;
-            started = reader;
-        }
-        if (started != null) {
-            wakeReader();
-            try {
-                started.join(READER_JOIN_TIMEOUT);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        handleCloser.letGo();
-    }
 
     /**
      * libpcap 1.10 on Linux ignores the read timeout in immediate mode and blocks in poll(2) until a frame comes;
      * pcap_breakloop signals the eventfd that poll also watches, so the pending read returns at once.
      */
-    private void wakeReader() {
+    @Override
+    void wakeReader() {
         try {
             handle.breakLoop();
         } catch (NotOpenException e) {

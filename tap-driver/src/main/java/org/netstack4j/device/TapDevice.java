@@ -7,11 +7,9 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
 import org.netstack4j.link.FrameReceiver;
-import org.netstack4j.link.NetworkDevice;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * <p>The fd keeps working after the interface is moved to another network namespace, which is how tests give
  * the kernel peer its own isolated network.
  */
-public final class TapDevice implements NetworkDevice {
+public final class TapDevice extends ReaderThreadDevice {
 
     private static final Logger LOG = LoggerFactory.getLogger(TapDevice.class);
     private static final String TUN_PATH = "/dev/net/tun";
@@ -36,24 +34,16 @@ public final class TapDevice implements NetworkDevice {
     private static final int FRAME_OVERHEAD = 14 + 4;
     /** Largest frame {@link #transmit} can copy out of a non-direct buffer. */
     private static final int SCRATCH_BYTES = 65536;
-    private static final Duration READER_JOIN_TIMEOUT = Duration.ofSeconds(1);
 
-    private final String name;
-    private final int mtu;
     private final int tapFd;
     private final int wakeFd;
-    private final DeviceCounters counters = new DeviceCounters();
-    private final LastHolderCloser fdCloser = new LastHolderCloser(this::closeFds);
     /** Guards the fds against being closed while {@link #transmit} writes to them. */
     private final Object fdLock = new Object();
     private boolean fdsOpen = true;
-    private volatile boolean closed;
-    private Thread reader;
     private MemorySegment transmitScratch;
 
     private TapDevice(String name, int mtu, int tapFd, int wakeFd) {
-        this.name = name;
-        this.mtu = mtu;
+        super(name, mtu, "tap-rx-");
         this.tapFd = tapFd;
         this.wakeFd = wakeFd;
     }
@@ -125,42 +115,9 @@ public final class TapDevice implements NetworkDevice {
         }
     }
 
-    @Override
-    public String name() {
-        return name;
-    }
 
-    @Override
-    public int mtu() {
-        return mtu;
-    }
 
-    /** What this device has done so far. */
-    public DeviceCounters counters() {
-        return counters;
-    }
 
-    /** Starts the reader thread; frames are delivered on it. */
-    @Override
-    public synchronized void start(FrameReceiver receiver) {
-        if (closed) {
-            throw new IllegalStateException(name + " is closed");
-        }
-        if (reader != null) {
-            throw new IllegalStateException(name + " is already started");
-        }
-        TapReader body = new TapReader(name, tapFd, wakeFd, mtu + FRAME_OVERHEAD, receiver, counters,
-                () -> closed);
-        fdCloser.hold();
-        reader = Thread.ofPlatform().name("tap-rx-" + name).daemon().unstarted(() -> {
-            try {
-                body.run();
-            } finally {
-                fdCloser.letGo();
-            }
-        });
-        reader.start();
-    }
 
     /** Writes one frame (one write(2)); counts it as dropped if the write fails or is short. */
     @Override
@@ -204,25 +161,9 @@ public final class TapDevice implements NetworkDevice {
         return target;
     }
 
-    /** Wakes and joins the reader, then closes the fds (deleting a non-persistent TAP). Idempotent. */
-    @Override
-    public void close() {
-        Thread started;
-        synchronized (this) {
-            if (closed) {
-                return;
-            }
-            closed = true;
-            started = reader;
-        }
-        if (started != null) {
-            wakeReader();
-            joinReader(started);
-        }
-        fdCloser.letGo();
-    }
 
-    private void wakeReader() {
+    @Override
+    void wakeReader() {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment one = arena.allocate(JAVA_LONG);
             one.set(JAVA_LONG, 0, 1L);
@@ -234,18 +175,15 @@ public final class TapDevice implements NetworkDevice {
         }
     }
 
-    private void joinReader(Thread started) {
-        try {
-            if (!started.join(READER_JOIN_TIMEOUT)) {
-                LOG.warn("{}: reader did not stop within {}; it will close the fds when it does", name,
-                        READER_JOIN_TIMEOUT);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+
+    @Override
+    Runnable readerBody(FrameReceiver receiver) {
+        return new TapReader(name, tapFd, wakeFd, mtu + FRAME_OVERHEAD, receiver, counters, () -> closed);
     }
 
-    private void closeFds() {
+    /** Closes the fds (deleting a non-persistent TAP) once neither close() nor the reader uses them. */
+    @Override
+    void release() {
         synchronized (fdLock) {
             fdsOpen = false;
             LibC.close(tapFd);
