@@ -50,6 +50,8 @@ public final class TcpLayer {
     private final Map<TcpConnection, Long> scheduled = new HashMap<>();
     private final List<TcpTraceListener> traceListeners = new CopyOnWriteArrayList<>();
     private final TcpSegment rx = new TcpSegment();
+    /** The view outgoing headers are written through; reused, since only the stack's thread sends. */
+    private final TcpSegment tx = new TcpSegment();
     private final TcpOptionReader options = new TcpOptionReader();
     private final TcpInput input = new TcpInput();
     private int defaultReceiveBuffer = 131_072;
@@ -313,7 +315,7 @@ public final class TcpLayer {
     private void writeHeader(ByteBuf f, int at, int srcPort, int dstPort, int seq, int ack, int flags, int window,
                              int payloadLength, int srcIp, int dstIp, Integer mss) {
         int headerLength = TcpSegment.MIN_HEADER_LENGTH + (mss != null ? 4 : 0);
-        TcpSegment s = new TcpSegment().wrap(f, at, headerLength + payloadLength);
+        TcpSegment s = tx.wrap(f, at, headerLength + payloadLength);
         s.setSourcePort(srcPort);
         s.setDestinationPort(dstPort);
         s.setSequenceNumber(SeqNum.unsigned(seq));
