@@ -12,6 +12,7 @@ import org.netstack4j.stack.StackDriver;
 import org.netstack4j.tcp.TcpConnection;
 import org.netstack4j.tcp.TcpException;
 import org.netstack4j.tcp.TcpState;
+import org.netstack4j.tcp.cc.CongestionControlKind;
 import org.netstack4j.udp.Datagram;
 import org.netstack4j.udp.UdpEndpoint;
 import org.netstack4j.wire.Ipv4Address;
@@ -221,10 +222,14 @@ public final class BsdSockets {
         child.conn = c;
         child.noDelay = h.tcp.noDelay;
         child.keepAlive = h.tcp.keepAlive;
+        child.congestion = h.tcp.congestion;
         child.boundPort = c.localPort();
         child.boundIp = c.localIp();
         driver.call(() -> {
             c.setNoDelay(child.noDelay);
+            if (child.congestion != null) {
+                c.setCongestionControl(child.congestion);
+            }
             applyKeepAlive(child);
             return null;
         });
@@ -279,6 +284,9 @@ public final class BsdSockets {
             s.boundPort = s.conn.localPort();
             s.boundIp = s.conn.localIp();
             applyKeepAlive(s);
+            if (s.congestion != null) {
+                s.conn.setCongestionControl(s.congestion);
+            }
             s.connecting = true;
             return Errno.EINPROGRESS;
         });
@@ -622,6 +630,45 @@ public final class BsdSockets {
         if (s.conn != null) {
             s.conn.setBuffers(s.receiveBuffer, s.sendBuffer);
         }
+    }
+
+    /**
+     * setsockopt(2) with a string value: IPPROTO_TCP TCP_CONGESTION takes an algorithm name ("reno",
+     * "cubic"); an unknown name fails with ENOENT as in Linux.
+     */
+    public void setsockoptString(int fd, int level, int name, String value) {
+        Handle h = handle("setsockopt", fd);
+        if (level != IPPROTO_TCP || h.tcp == null || name != TCP_CONGESTION) {
+            throw new ErrnoException("setsockopt", Errno.ENOPROTOOPT);
+        }
+        CongestionControlKind kind;
+        try {
+            kind = CongestionControlKind.named(value);
+        } catch (IllegalArgumentException e) {
+            throw new ErrnoException("setsockopt", Errno.ENOENT);
+        }
+        driver.call(() -> {
+            h.tcp.congestion = kind;
+            if (h.tcp.conn != null) {
+                h.tcp.conn.setCongestionControl(kind);
+            }
+            return null;
+        });
+    }
+
+    /** getsockopt(2) of a string option: IPPROTO_TCP TCP_CONGESTION gives the algorithm's name. */
+    public String getsockoptString(int fd, int level, int name) {
+        Handle h = handle("getsockopt", fd);
+        if (level != IPPROTO_TCP || h.tcp == null || name != TCP_CONGESTION) {
+            throw new ErrnoException("getsockopt", Errno.ENOPROTOOPT);
+        }
+        return driver.call(() -> {
+            StreamSocket s = h.tcp;
+            if (s.conn != null) {
+                return s.conn.sender().congestionControl().kind().linuxName();
+            }
+            return (s.congestion != null ? s.congestion : stack.config().tcpProfile().congestionControl()).linuxName();
+        });
     }
 
     /** setsockopt(SOL_SOCKET, SO_LINGER) with {@code struct linger {l_onoff, l_linger}}. */

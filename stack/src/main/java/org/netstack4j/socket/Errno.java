@@ -6,6 +6,7 @@ package org.netstack4j.socket;
  */
 public enum Errno {
     EPERM(1, "Operation not permitted"),
+    ENOENT(2, "No such file or directory"),
     EINTR(4, "Interrupted system call"),
     EBADF(9, "Bad file descriptor"),
     EAGAIN(11, "Resource temporarily unavailable"),

@@ -60,6 +60,8 @@ public final class SocketConstants {
     public static final int TCP_KEEPINTVL = 5;
     /** Keep-alive probes before giving up. */
     public static final int TCP_KEEPCNT = 6;
+    /** Congestion-control algorithm by name ("reno", "cubic"); a string option. */
+    public static final int TCP_CONGESTION = 13;
 
     /** shutdown(2) modes. */
     public static final int SHUT_RD = 0;

@@ -24,6 +24,8 @@ final class StreamSocket {
     int keepIdleSeconds = 7200;
     int keepIntervalSeconds = 75;
     int keepCount = 9;
+    /** TCP_CONGESTION, or null for the profile's default. */
+    org.netstack4j.tcp.cc.CongestionControlKind congestion;
     /** A non-blocking connect is in progress: the next connect or SO_ERROR reports its outcome. */
     boolean connecting;
     boolean shutRead;

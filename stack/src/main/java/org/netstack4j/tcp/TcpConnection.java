@@ -9,6 +9,7 @@ import static org.netstack4j.wire.TcpSegment.SYN;
 
 import org.netstack4j.socket.Errno;
 import org.netstack4j.stats.Counter;
+import org.netstack4j.tcp.cc.CongestionControlKind;
 import org.netstack4j.time.Pollable;
 import org.netstack4j.wire.Ipv4Address;
 
@@ -122,7 +123,8 @@ public final class TcpConnection {
         snd.una = iss;
         snd.nxt = iss + 1;
         snd.max = iss + 1;
-        snd.cwnd = profile.initialWindow() * snd.mss;
+        snd.recover = iss; // RFC 6582 3.2 step 1
+        snd.cc.reset(snd.mss);
         rcv.mss = userMss > 0 ? Math.min(userMss, layer.ourMss()) : layer.ourMss();
         transition(TcpEvent.ACTIVE_OPEN);
         layer.sendSyn(this, false);
@@ -141,8 +143,9 @@ public final class TcpConnection {
         snd.una = iss;
         snd.nxt = iss + 1;
         snd.max = iss + 1;
+        snd.recover = iss; // RFC 6582 3.2 step 1
         applyMss(seg);
-        snd.cwnd = profile.initialWindow() * snd.mss;
+        snd.cc.reset(snd.mss);
         snd.wnd = seg.window;
         snd.maxWnd = seg.window;
         snd.wl1 = seg.seq;
@@ -189,7 +192,7 @@ public final class TcpConnection {
         rcv.nxt = seg.seq + 1;
         rcv.advertisedRight = rcv.nxt;
         applyMss(seg);
-        snd.cwnd = profile.initialWindow() * snd.mss;
+        snd.cc.reset(snd.mss);
         if (ackOk) {
             snd.una = seg.ack;
             sampleRtt(seg.ack);
@@ -394,6 +397,7 @@ public final class TcpConnection {
         boolean newData = SeqNum.gt(seg.ack, snd.una);
         if (newData) {
             int acked = seg.ack - snd.una;
+            int flightBefore = snd.max - snd.una;
             int dataAcked = acked;
             if (snd.finSeqValid && SeqNum.gt(seg.ack, snd.finSeq)) {
                 dataAcked -= 1;
@@ -412,7 +416,7 @@ public final class TcpConnection {
             snd.retransmits = 0;
             snd.rtt.resetBackoff();
             persistBackoff = 0;
-            onNewAck(acked);
+            onNewAck(acked, flightBefore);
             if (snd.una == snd.max) {
                 retransmitAt = Pollable.NEVER;
             } else {
@@ -453,20 +457,19 @@ public final class TcpConnection {
     }
 
     /** Congestion control on new data acknowledged (RFC 5681 3.1, RFC 6582 for leaving recovery). */
-    private void onNewAck(int acked) {
+    private void onNewAck(int acked, int flightBefore) {
         if (snd.inRecovery) {
             if (SeqNum.geq(snd.una, snd.recover)) {
+                // Full ACK (RFC 6582 3.2 step 6).
                 snd.inRecovery = false;
-                snd.cwnd = Math.max(snd.ssthresh, snd.mss);
+                snd.cc.onExitRecovery(snd.max - snd.una, layer.now());
             } else {
-                // Partial ACK: retransmit the next hole at once (RFC 6582 3.2 step 5).
+                // Partial ACK: retransmit the next hole at once and stay in recovery (RFC 6582 3.2 step 5).
                 retransmitFirst("FAST_RETRANSMIT");
-                snd.cwnd = Math.max(snd.mss, snd.cwnd - acked + snd.mss);
+                snd.cc.onPartialAck(acked);
             }
-        } else if (snd.cwnd < snd.ssthresh) {
-            snd.cwnd += Math.min(acked, snd.mss);
         } else {
-            snd.cwnd += Math.max(1, (int) ((long) snd.mss * snd.mss / snd.cwnd));
+            snd.cc.onAck(acked, layer.now(), snd.rtt.srtt(), flightBefore);
         }
         snd.dupAcks = 0;
     }
@@ -475,13 +478,13 @@ public final class TcpConnection {
     private void onDuplicateAck() {
         snd.dupAcks++;
         if (snd.inRecovery) {
-            snd.cwnd += snd.mss;
-        } else if (snd.dupAcks == 3) {
-            snd.ssthresh = Math.max((snd.max - snd.una) / 2, 2 * snd.mss);
+            snd.cc.onDuplicateAckInRecovery();
+        } else if (snd.dupAcks == 3 && SeqNum.geq(snd.una, snd.recover)) {
+            // RFC 6582 3.2 step 2: no new recovery until the previous one's data is acknowledged.
             snd.inRecovery = true;
             snd.recover = snd.max;
+            snd.cc.onEnterRecovery(snd.max - snd.una, layer.now(), false);
             retransmitFirst("FAST_RETRANSMIT");
-            snd.cwnd = snd.ssthresh + 3 * snd.mss;
         }
     }
 
@@ -558,9 +561,15 @@ public final class TcpConnection {
         if (!state.synchronizedState() || state == TIME_WAIT) {
             return;
         }
+        if (snd.flight() == 0 && snd.unsent() > 0 && snd.lastSendAt != Long.MIN_VALUE) {
+            // Resuming after idle: the window may no longer describe the path (RFC 5681 4.1, RFC 7661). Counted
+            // once: the idle time starts again now.
+            snd.cc.onIdleRestart(layer.now() - snd.lastSendAt, snd.rtt.rto(), layer.now());
+            snd.lastSendAt = layer.now();
+        }
         while (true) {
             int unsent = snd.unsent();
-            int window = Math.min(snd.wnd, snd.cwnd);
+            int window = Math.min(snd.wnd, snd.cc.cwnd());
             int usable = snd.una + window - snd.nxt;
             int len = Math.min(Math.min(unsent, snd.mss), Math.max(0, usable));
             if (len > 0) {
@@ -598,6 +607,7 @@ public final class TcpConnection {
         boolean newData = SeqNum.geq(seq, snd.max);
         int flags = ACK | (len > 0 && (fin || len == snd.unsent()) ? PSH : 0) | (fin ? FIN : 0);
         layer.sendSegment(this, flags, seq, seq - snd.una, len);
+        snd.lastSendAt = layer.now();
         int end = seq + len + (fin ? 1 : 0);
         if (SeqNum.gt(end, snd.nxt)) {
             snd.nxt = end;
@@ -735,9 +745,9 @@ public final class TcpConnection {
                     retransmitAt = layer.now() + snd.rtt.rto();
                     return;
                 }
-                // RFC 5681 3.1 eq. 4 and RFC 6298 5.4-5.6: halve, restart slow start, resend the first segment.
-                snd.ssthresh = Math.max((snd.max - snd.una) / 2, 2 * snd.mss);
-                snd.cwnd = snd.mss;
+                // RFC 5681 3.1 eq. 4 and RFC 6298 5.4-5.6: reduce, restart slow start, resend the first segment.
+                snd.cc.onRetransmitTimeout(snd.max - snd.una, layer.now());
+                snd.recover = snd.max; // RFC 6582 3.2 step 4 (after a timeout): no fast retransmit below this
                 snd.inRecovery = false;
                 snd.dupAcks = 0;
                 retransmitFirst("RETRANSMIT");
@@ -892,6 +902,17 @@ public final class TcpConnection {
         keepaliveChanged();
     }
 
+    /**
+     * TCP_CONGESTION: switches to {@code kind}. Like Linux the new algorithm starts with fresh state but keeps
+     * the current window, so a switch mid-transfer is no restart.
+     */
+    public void setCongestionControl(CongestionControlKind kind) {
+        if (snd.cc.kind() == kind) {
+            return;
+        }
+        snd.cc = kind.create(snd.mss, profile.initialWindow(), profile.idlePolicy()).continueFrom(snd.cc);
+    }
+
     /** SO_LINGER with l_onoff=1, l_linger=0: close() resets. */
     public void setLingerZero(boolean on) {
         lingerZero = on;
@@ -971,7 +992,7 @@ public final class TcpConnection {
 
     /** The control block in one line, for diagnostics. */
     public String describe() {
-        return tuple() + " " + state + " " + snd + " SND.MAX=" + SeqNum.unsigned(snd.max) + " cwnd=" + snd.cwnd
+        return tuple() + " " + state + " " + snd + " SND.MAX=" + SeqNum.unsigned(snd.max) + " cwnd=" + snd.cc.cwnd() + " ssthresh=" + snd.cc.ssthresh()
                 + " unsent=" + snd.unsent() + " sendq=" + snd.queue.size() + " fin=" + snd.finPending + "/" + snd.finSent
                 + " " + rcv + " readable=" + rcv.queue.readable() + " ooo=" + rcv.queue.outOfOrderBytes()
                 + " rto@" + retransmitAt + " persist@" + persistAt + " dack@" + delayedAckAt;

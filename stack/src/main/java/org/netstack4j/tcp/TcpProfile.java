@@ -1,6 +1,8 @@
 package org.netstack4j.tcp;
 
 import java.time.Duration;
+import org.netstack4j.tcp.cc.CongestionControlKind;
+import org.netstack4j.tcp.cc.IdlePolicy;
 
 /**
  * Where the RFCs leave a choice, a named profile decides. {@link #LINUX} (the default) reproduces Linux's
@@ -22,21 +24,28 @@ import java.time.Duration;
  * @param keepaliveIdle        idle time before the first keep-alive probe (Linux 7200 s)
  * @param keepaliveInterval    time between probes (Linux 75 s)
  * @param keepaliveProbes      unanswered probes before ETIMEDOUT (Linux 9)
+ * @param congestionControl    the default congestion control (Linux net.ipv4.tcp_congestion_control: cubic)
+ * @param idlePolicy           cwnd after idle: Linux's restart window, or RFC 7661 congestion window validation
+ * @param sack                 offer and use SACK (RFC 2018, RFC 6675; Linux net.ipv4.tcp_sack = 1)
+ * @param tailLossProbe        send a tail loss probe before the RTO fires (RFC 8985 section 7; Linux does)
  */
 public record TcpProfile(String name, Duration minRto, Duration initialRto, Duration maxRto, Duration delayedAck,
                          int quickAcks, int initialWindow, int synRetries, int synAckRetries, int dataRetries,
                          Duration msl, Duration finWait2Timeout, Duration keepaliveIdle, Duration keepaliveInterval,
-                         int keepaliveProbes) {
+                         int keepaliveProbes, CongestionControlKind congestionControl, IdlePolicy idlePolicy,
+                         boolean sack, boolean tailLossProbe) {
 
     /** Linux's observable defaults. */
     public static final TcpProfile LINUX = new TcpProfile("linux", Duration.ofMillis(200), Duration.ofSeconds(1),
             Duration.ofSeconds(120), Duration.ofMillis(40), 16, 10, 6, 5, 15, Duration.ofSeconds(30),
-            Duration.ofSeconds(60), Duration.ofSeconds(7200), Duration.ofSeconds(75), 9);
+            Duration.ofSeconds(60), Duration.ofSeconds(7200), Duration.ofSeconds(75), 9, CongestionControlKind.CUBIC,
+            IdlePolicy.RESTART_WINDOW, true, true);
 
     /** RFC-recommended values. */
     public static final TcpProfile RFC = new TcpProfile("rfc", Duration.ofSeconds(1), Duration.ofSeconds(1),
             Duration.ofSeconds(60), Duration.ofMillis(200), 0, 10, 6, 5, 15, Duration.ofMinutes(2),
-            Duration.ofSeconds(60), Duration.ofSeconds(7200), Duration.ofSeconds(75), 9);
+            Duration.ofSeconds(60), Duration.ofSeconds(7200), Duration.ofSeconds(75), 9, CongestionControlKind.RENO,
+            IdlePolicy.NEW_CWV, true, false);
 
     /** The profile called {@code name}; IllegalArgumentException naming the known ones otherwise. */
     public static TcpProfile named(String name) {
@@ -50,6 +59,28 @@ public record TcpProfile(String name, Duration minRto, Duration initialRto, Dura
     /** This profile with another MSL (TIME-WAIT lasts twice as long). */
     public TcpProfile withMsl(Duration v) {
         return new TcpProfile(name, minRto, initialRto, maxRto, delayedAck, quickAcks, initialWindow, synRetries,
-                synAckRetries, dataRetries, v, finWait2Timeout, keepaliveIdle, keepaliveInterval, keepaliveProbes);
+                synAckRetries, dataRetries, v, finWait2Timeout, keepaliveIdle, keepaliveInterval, keepaliveProbes,
+                congestionControl, idlePolicy, sack, tailLossProbe);
+    }
+
+    /** This profile with another default congestion control. */
+    public TcpProfile withCongestionControl(CongestionControlKind v) {
+        return new TcpProfile(name, minRto, initialRto, maxRto, delayedAck, quickAcks, initialWindow, synRetries,
+                synAckRetries, dataRetries, msl, finWait2Timeout, keepaliveIdle, keepaliveInterval, keepaliveProbes,
+                v, idlePolicy, sack, tailLossProbe);
+    }
+
+    /** This profile with SACK offered and used, or not. */
+    public TcpProfile withSack(boolean v) {
+        return new TcpProfile(name, minRto, initialRto, maxRto, delayedAck, quickAcks, initialWindow, synRetries,
+                synAckRetries, dataRetries, msl, finWait2Timeout, keepaliveIdle, keepaliveInterval, keepaliveProbes,
+                congestionControl, idlePolicy, v, tailLossProbe);
+    }
+
+    /** This profile with tail loss probes on or off. */
+    public TcpProfile withTailLossProbe(boolean v) {
+        return new TcpProfile(name, minRto, initialRto, maxRto, delayedAck, quickAcks, initialWindow, synRetries,
+                synAckRetries, dataRetries, msl, finWait2Timeout, keepaliveIdle, keepaliveInterval, keepaliveProbes,
+                congestionControl, idlePolicy, sack, v);
     }
 }

@@ -1,6 +1,7 @@
 package org.netstack4j.tcp;
 
 import io.netty.buffer.ByteBufAllocator;
+import org.netstack4j.tcp.cc.CongestionControl;
 
 /**
  * The sending half of a TCP control block (RFC 9293 section 3.3.1): the send sequence variables, the send
@@ -44,9 +45,10 @@ public final class TcpSender {
     boolean timing;
     int timedSeq;
     long timedAt;
-    /** Congestion window and slow-start threshold in bytes (RFC 5681). */
-    int cwnd;
-    int ssthresh = Integer.MAX_VALUE;
+    /** Congestion window and slow-start threshold (RFC 5681), owned by the chosen algorithm. */
+    CongestionControl cc;
+    /** When data was last sent, for the restart after idle (RFC 5681 4.1, RFC 7661). */
+    long lastSendAt = Long.MIN_VALUE;
     /** Duplicate ACKs in a row (RFC 5681 3.2). */
     int dupAcks;
     /** In fast recovery until SND.UNA passes this (RFC 6582 "recover"). */
@@ -58,6 +60,7 @@ public final class TcpSender {
     TcpSender(TcpProfile profile, ByteBufAllocator alloc, int sendBuffer) {
         this.queue = new SendQueue(alloc, sendBuffer);
         this.rtt = new RttEstimator(profile);
+        this.cc = profile.congestionControl().create(mss, profile.initialWindow(), profile.idlePolicy());
     }
 
     /** Bytes sent and not yet acknowledged, counting SYN and FIN. */
@@ -94,7 +97,22 @@ public final class TcpSender {
 
     /** The congestion window in bytes. */
     public int congestionWindow() {
-        return cwnd;
+        return cc.cwnd();
+    }
+
+    /** The slow-start threshold in bytes ({@link Integer#MAX_VALUE} before the first loss). */
+    public int slowStartThreshold() {
+        return cc.ssthresh();
+    }
+
+    /** The congestion controller. */
+    public CongestionControl congestionControl() {
+        return cc;
+    }
+
+    /** True during fast recovery (RFC 5681 3.2, RFC 6582, RFC 6675). */
+    public boolean inRecovery() {
+        return inRecovery;
     }
 
     /** The effective send MSS. */

@@ -1,13 +1,19 @@
 package org.netstack4j.tcp;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.netstack4j.socket.SocketConstants.*;
 
 import org.junit.jupiter.api.Test;
+import org.netstack4j.link.FaultProfile;
+import org.netstack4j.socket.Errno;
+import org.netstack4j.socket.ErrnoException;
 import org.netstack4j.socket.SockAddrIn;
+import org.netstack4j.tcp.cc.CongestionControlKind;
 import org.netstack4j.testing.TwoStacks;
 
-/** Stream-socket options whose effect shows on the wire or in blocking: TCP_MAXSEG and SO_LINGER with a time. */
+/** Stream-socket options whose effect shows on the wire, in blocking or in the control block: TCP_MAXSEG,
+ * TCP_CONGESTION and SO_LINGER with a time. */
 class TcpSocketOptionsTest {
 
     @Test
@@ -25,6 +31,46 @@ class TcpSocketOptionsTest {
             net.socketsA.close(c);
             net.socketsB.close(s);
             net.socketsB.close(l);
+        }
+    }
+
+    @Test
+    void congestionControlIsChosenPerSocketAndInheritedFromTheListener() {
+        try (TwoStacks net = TwoStacks.create(null)) {
+            int l = net.socketsB.socket(AF_INET, SOCK_STREAM, 0);
+            assertEquals("cubic", net.socketsB.getsockoptString(l, IPPROTO_TCP, TCP_CONGESTION), "linux profile");
+            net.socketsB.setsockoptString(l, IPPROTO_TCP, TCP_CONGESTION, "reno");
+            net.socketsB.bind(l, SockAddrIn.of("0.0.0.0", 80));
+            net.socketsB.listen(l, 1);
+            int c = net.socketsA.socket(AF_INET, SOCK_STREAM, 0);
+            assertEquals(Errno.ENOENT, assertThrows(ErrnoException.class,
+                    () -> net.socketsA.setsockoptString(c, IPPROTO_TCP, TCP_CONGESTION, "vegas")).errno(),
+                    "an unknown algorithm is ENOENT, as in Linux");
+            assertEquals(Errno.ENOPROTOOPT, assertThrows(ErrnoException.class,
+                    () -> net.socketsA.setsockoptString(c, SOL_SOCKET, TCP_CONGESTION, "reno")).errno());
+            net.socketsA.connect(c, new SockAddrIn(TwoStacks.B, 80));
+            int s = net.socketsB.accept(l).fd();
+            assertEquals("cubic", net.socketsA.getsockoptString(c, IPPROTO_TCP, TCP_CONGESTION));
+            assertEquals(CongestionControlKind.CUBIC,
+                    net.a.tcp().connections().getFirst().sender().congestionControl().kind());
+            assertEquals("reno", net.socketsB.getsockoptString(s, IPPROTO_TCP, TCP_CONGESTION), "inherited");
+            assertEquals(CongestionControlKind.RENO,
+                    net.b.tcp().connections().getFirst().sender().congestionControl().kind());
+            net.socketsA.setsockoptString(c, IPPROTO_TCP, TCP_CONGESTION, "reno");
+            assertEquals(CongestionControlKind.RENO,
+                    net.a.tcp().connections().getFirst().sender().congestionControl().kind(), "switched while connected");
+            net.socketsA.close(c);
+            net.socketsB.close(s);
+            net.socketsB.close(l);
+        }
+    }
+
+    @Test
+    void theRfcProfileDefaultsToNewReno() {
+        try (TwoStacks net = TwoStacks.create(1500, FaultProfile.NONE, 1, null, b -> b.tcpProfile(TcpProfile.RFC))) {
+            int c = net.socketsA.socket(AF_INET, SOCK_STREAM, 0);
+            assertEquals("reno", net.socketsA.getsockoptString(c, IPPROTO_TCP, TCP_CONGESTION));
+            net.socketsA.close(c);
         }
     }
 

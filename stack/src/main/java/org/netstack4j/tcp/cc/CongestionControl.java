@@ -1,0 +1,64 @@
+package org.netstack4j.tcp.cc;
+
+/**
+ * A sender's congestion controller: owns cwnd and ssthresh (in bytes) and is told what the loss-recovery code
+ * saw. The recovery machinery (duplicate ACKs, the SACK scoreboard, the retransmission timer) stays in the
+ * connection; the controller only decides the window. Every time is a nanosecond reading of the stack's
+ * virtual clock, never the wall clock. One instance per connection, used by the stack's thread only.
+ */
+public interface CongestionControl {
+    /** Which algorithm this is. */
+    CongestionControlKind kind();
+
+    /** The congestion window in bytes. */
+    int cwnd();
+
+    /** The slow-start threshold in bytes ({@link Integer#MAX_VALUE} before the first loss). */
+    int ssthresh();
+
+    /** Takes over cwnd and ssthresh of {@code previous} (TCP_CONGESTION changed mid-connection); returns this. */
+    CongestionControl continueFrom(CongestionControl previous);
+
+    /** The sender MSS changed (handshake, PMTU): windows counted in segments follow it. */
+    void setMss(int mss);
+
+    /** Restarts from the initial window (RFC 6928) for {@code mss}; used when the handshake fixes the MSS. */
+    void reset(int mss);
+
+    /**
+     * New data was acknowledged outside loss recovery: slow start or congestion avoidance.
+     *
+     * @param acked    bytes newly acknowledged
+     * @param now      virtual time in ns
+     * @param rttNanos an RTT sample taken from this ACK, or -1
+     * @param flight   bytes outstanding before the ACK (a window that was not used is not grown, RFC 7661)
+     */
+    void onAck(int acked, long now, long rttNanos, int flight);
+
+    /**
+     * Loss detected by duplicate ACKs or SACK: sets ssthresh and the recovery window (RFC 5681 3.2 step 2,
+     * RFC 6675 section 5 step 4.2, RFC 9438 4.6).
+     *
+     * @param flight bytes outstanding (FlightSize)
+     * @param withSack recovery is SACK-based (cwnd = ssthresh) rather than NewReno with inflation (+3 MSS)
+     */
+    void onEnterRecovery(int flight, long now, boolean withSack);
+
+    /** A further duplicate ACK during NewReno recovery without SACK: inflate by one MSS (RFC 5681 3.2 step 4). */
+    void onDuplicateAckInRecovery();
+
+    /** A partial ACK during NewReno recovery without SACK: deflate by the bytes acked (RFC 6582 3.2 step 5). */
+    void onPartialAck(int acked);
+
+    /** Recovery ended with a full ACK (RFC 6582 3.2 step 6, RFC 6675 section 5). */
+    void onExitRecovery(int flight, long now);
+
+    /** The retransmission timer expired: ssthresh from the flight, cwnd = one MSS (RFC 5681 3.1 eq. 4 and 5). */
+    void onRetransmitTimeout(int flight, long now);
+
+    /**
+     * The sender resumes after {@code idleNanos} without anything in flight (RFC 5681 4.1, RFC 7661);
+     * {@code rto} is the current retransmission timeout.
+     */
+    void onIdleRestart(long idleNanos, long rto, long now);
+}

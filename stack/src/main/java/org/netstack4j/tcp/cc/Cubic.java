@@ -1,0 +1,128 @@
+package org.netstack4j.tcp.cc;
+
+/**
+ * CUBIC, RFC 9438. Windows are computed in segments (the unit of C) and kept in bytes; time is the stack's
+ * virtual clock in nanoseconds, converted to seconds for the curve.
+ *
+ * <ul>
+ *   <li>Section 4.2: W_cubic(t) = C (t - K)^3 + W_max with C = 0.4 and K = cbrt((W_max - cwnd_epoch) / C),
+ *       where t runs from the start of the congestion-avoidance epoch and cwnd_epoch is cwnd then.</li>
+ *   <li>Section 4.3: the Reno-friendly estimate W_est starts at cwnd_epoch and grows by
+ *       alpha_cubic * segments_acked / cwnd, alpha_cubic = 3 (1 - beta) / (1 + beta), and 1 once W_est
+ *       reaches the window before the last reduction; while W_cubic(t) &lt; W_est, cwnd = W_est.</li>
+ *   <li>Sections 4.4 and 4.5: otherwise cwnd grows by (target - cwnd) / cwnd per segment acknowledged with
+ *       target = W_cubic(t + RTT) clamped to [cwnd, 1.5 cwnd].</li>
+ *   <li>Section 4.6: on congestion ssthresh = max(FlightSize * beta, 2 MSS), beta = 0.7.</li>
+ *   <li>Section 4.7: fast convergence: a loss below the previous W_max sets W_max = cwnd (1 + beta) / 2.</li>
+ * </ul>
+ */
+public final class Cubic extends WindowControl {
+    /** RFC 9438 4.2: C = 0.4 (segments per second cubed). */
+    public static final double C = 0.4;
+    /** RFC 9438 4.6: beta_cubic = 0.7. */
+    public static final double BETA = 0.7;
+    /** RFC 9438 4.3: alpha_cubic = 3 (1 - beta) / (1 + beta). */
+    public static final double ALPHA = 3 * (1 - BETA) / (1 + BETA);
+    private static final double NANOS_PER_SECOND = 1e9;
+
+    /** W_max in segments: the window before the last reduction, after fast convergence; 0 before any loss. */
+    private double wMax;
+    /** cwnd_prior in segments: cwnd when ssthresh was last set (RFC 9438 4.3). */
+    private double cwndPrior;
+    /** The curve's plateau for this epoch: W_max, or cwnd_epoch when cwnd already exceeds W_max. */
+    private double origin;
+    private double k;
+    private double wEst;
+    /** Start of the current congestion-avoidance epoch (ns), or -1 until its first ACK. */
+    private long epochStart = -1;
+    private long lastRtt;
+
+    /** A controller starting at the RFC 6928 initial window for {@code mss}. */
+    public Cubic(int mss, int initialSegments, IdlePolicy idle) {
+        super(mss, initialSegments, idle);
+    }
+
+    @Override
+    public CongestionControlKind kind() {
+        return CongestionControlKind.CUBIC;
+    }
+
+    @Override
+    protected void congestionAvoidance(int acked, long now, long rttNanos) {
+        if (rttNanos > 0) {
+            lastRtt = rttNanos;
+        }
+        if (epochStart < 0) {
+            startEpoch(now);
+        }
+        double segmentsAcked = (double) acked / mss;
+        double w = segments();
+        // Section 4.3: Reno-friendly estimate, alpha 1 once past the window before the last reduction.
+        double alpha = wEst >= cwndPrior ? 1.0 : ALPHA;
+        wEst += alpha * segmentsAcked / w;
+        double t = (now - epochStart) / NANOS_PER_SECOND;
+        if (wCubic(t) < wEst) {
+            cwnd = wEst * mss;
+            return;
+        }
+        // Sections 4.4/4.5: concave or convex region, aiming at where the curve will be one RTT from now.
+        double target = wCubic(t + lastRtt / NANOS_PER_SECOND);
+        target = Math.min(Math.max(target, w), 1.5 * w);
+        cwnd = (w + (target - w) / w * segmentsAcked) * mss;
+    }
+
+    private void startEpoch(long now) {
+        epochStart = now;
+        double cwndEpoch = segments();
+        wEst = cwndEpoch;
+        if (wMax > cwndEpoch) {
+            origin = wMax;
+            k = Math.cbrt((wMax - cwndEpoch) / C);
+        } else {
+            // Above the old maximum (or none yet): the curve starts its convex part at once.
+            origin = cwndEpoch;
+            k = 0;
+        }
+    }
+
+    @Override
+    protected int reduce(int flight, long now) {
+        double w = segments();
+        // Section 4.7: fast convergence releases bandwidth for newer flows when the window keeps shrinking.
+        wMax = w < wMax ? w * (1 + BETA) / 2 : w;
+        cwndPrior = w;
+        epochStart = -1;
+        return (int) Math.max(flight * BETA, MIN_SEGMENTS_AFTER_LOSS * mss);
+    }
+
+    @Override
+    protected void restartEpoch() {
+        epochStart = -1;
+    }
+
+    /** W_cubic(t) in segments for {@code t} seconds into the current epoch (RFC 9438 eq. 1). */
+    public double wCubic(double t) {
+        double d = t - k;
+        return C * d * d * d + origin;
+    }
+
+    /** K in seconds for the current epoch (RFC 9438 eq. 2). */
+    public double k() {
+        return k;
+    }
+
+    /** W_max in segments. */
+    public double wMax() {
+        return wMax;
+    }
+
+    /** W_est in segments (RFC 9438 4.3). */
+    public double wEst() {
+        return wEst;
+    }
+
+    /** Start of the current epoch in ns, or -1 before its first ACK. */
+    public long epochStart() {
+        return epochStart;
+    }
+}
