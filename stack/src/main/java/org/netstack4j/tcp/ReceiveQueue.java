@@ -143,6 +143,70 @@ public final class ReceiveQueue {
         return rcvNxt;
     }
 
+    /**
+     * SACK blocks describing the out-of-order data (RFC 2018 section 4): contiguous stored pieces merged into
+     * one block, the block holding {@code mostRecent} (the start of the latest segment received) first, then the
+     * others in sequence order, at most {@code left.length}. Returns how many were written. (Interim receive side
+     * for SACK; the receive-side work of issue 5 orders later blocks by recency and adds D-SACK.)
+     */
+    public int sackBlocks(int mostRecent, int[] left, int[] right) {
+        if (outOfOrder.isEmpty()) {
+            return 0;
+        }
+        int n = 0;
+        int firstLeft = 0;
+        int firstRight = 0;
+        int l = 0;
+        int r = 0;
+        boolean open = false;
+        // Pass 1: the block holding the most recent segment.
+        for (Map.Entry<Integer, ByteBuf> e : outOfOrder.entrySet()) {
+            int s = e.getKey();
+            int end = s + e.getValue().readableBytes();
+            if (open && s == r) {
+                r = end;
+                continue;
+            }
+            if (open && SeqNum.leq(l, mostRecent) && SeqNum.lt(mostRecent, r)) {
+                break;
+            }
+            l = s;
+            r = end;
+            open = true;
+        }
+        if (SeqNum.leq(l, mostRecent) && SeqNum.lt(mostRecent, r)) {
+            firstLeft = l;
+            firstRight = r;
+            left[0] = l;
+            right[0] = r;
+            n = 1;
+        }
+        // Pass 2: the others in order.
+        open = false;
+        for (Map.Entry<Integer, ByteBuf> e : outOfOrder.entrySet()) {
+            int s = e.getKey();
+            int end = s + e.getValue().readableBytes();
+            if (open && s == r) {
+                r = end;
+                continue;
+            }
+            if (open && n < left.length && !(n > 0 && l == firstLeft && r == firstRight)) {
+                left[n] = l;
+                right[n] = r;
+                n++;
+            }
+            l = s;
+            r = end;
+            open = true;
+        }
+        if (open && n < left.length && !(n > 0 && l == firstLeft && r == firstRight)) {
+            left[n] = l;
+            right[n] = r;
+            n++;
+        }
+        return n;
+    }
+
     /** Copies up to {@code len} in-order bytes into {@code dst}; returns how many; removes them unless peeking. */
     public int read(byte[] dst, int off, int len, boolean peek) {
         int n = Math.min(len, readable());

@@ -46,10 +46,16 @@ public final class TcpConnection {
     long keepInterval;
     int keepProbes;
     boolean lingerZero;
+    /** Both ends use SACK: the profile offers it and the peer's SYN carried SACK-permitted (RFC 2018 section 2). */
+    boolean sackOk;
+    /** RFC 6675 loss recovery and the tail loss probe; used when {@link #sackOk}. */
+    final SackRecovery sackRecovery;
     /** TCP_MAXSEG set before connect: caps the MSS we announce and the segments we send; 0 for none. */
     int userMss;
     // Timers: absolute deadlines on the stack clock, NEVER when off.
     long retransmitAt = Pollable.NEVER;
+    /** Tail loss probe (RFC 8985 section 7). */
+    long probeAt = Pollable.NEVER;
     long persistAt = Pollable.NEVER;
     int persistBackoff;
     long delayedAckAt = Pollable.NEVER;
@@ -73,6 +79,7 @@ public final class TcpConnection {
         this.remotePort = remotePort;
         this.snd = new TcpSender(profile, layer.alloc(), sndBuf);
         this.rcv = new TcpReceiver(layer.alloc(), rcvBuf, profile.quickAcks());
+        this.sackRecovery = new SackRecovery(this);
         this.keepIdle = profile.keepaliveIdle().toNanos();
         this.keepInterval = profile.keepaliveInterval().toNanos();
         this.keepProbes = profile.keepaliveProbes();
@@ -109,6 +116,7 @@ public final class TcpConnection {
 
     void stopTimersExceptTimeWait() {
         retransmitAt = Pollable.NEVER;
+        probeAt = Pollable.NEVER;
         persistAt = Pollable.NEVER;
         delayedAckAt = Pollable.NEVER;
         keepaliveAt = Pollable.NEVER;
@@ -145,6 +153,7 @@ public final class TcpConnection {
         snd.max = iss + 1;
         snd.recover = iss; // RFC 6582 3.2 step 1
         applyMss(seg);
+        sackOk = profile.sack() && seg.sackPermitted;
         snd.cc.reset(snd.mss);
         snd.wnd = seg.window;
         snd.maxWnd = seg.window;
@@ -192,6 +201,7 @@ public final class TcpConnection {
         rcv.nxt = seg.seq + 1;
         rcv.advertisedRight = rcv.nxt;
         applyMss(seg);
+        sackOk = profile.sack() && seg.sackPermitted; // we offered it in our SYN iff the profile uses SACK
         snd.cc.reset(snd.mss);
         if (ackOk) {
             snd.una = seg.ack;
@@ -416,13 +426,21 @@ public final class TcpConnection {
             snd.retransmits = 0;
             snd.rtt.resetBackoff();
             persistBackoff = 0;
-            onNewAck(acked, flightBefore);
+            if (sackOk) {
+                snd.board.acknowledge(snd.una);
+                sackRecovery.onNewAck(seg, acked, flightBefore);
+            } else {
+                onNewAck(acked, flightBefore);
+            }
             if (snd.una == snd.max) {
                 retransmitAt = Pollable.NEVER;
             } else {
                 retransmitAt = layer.now() + snd.rtt.rto();
             }
             layer.signal();
+        } else if (sackOk) {
+            sackRecovery.onOldAck(seg, seg.ack == snd.una && seg.payloadLength == 0 && seg.window == snd.wnd
+                    && snd.una != snd.max && !seg.has(FIN));
         } else if (seg.ack == snd.una && seg.payloadLength == 0 && seg.window == snd.wnd
                 && snd.una != snd.max && !seg.has(FIN)) {
             onDuplicateAck();
@@ -506,6 +524,9 @@ public final class TcpConnection {
             seg.flags &= ~FIN;
         }
         boolean inOrder = seg.seq == rcv.nxt;
+        if (!inOrder) {
+            rcv.lastOutOfOrder = seg.seq;
+        }
         boolean fillsHole = rcv.queue.outOfOrderSegments() > 0;
         if (readShutdown) {
             // Data after SHUT_RD is acknowledged and discarded (Linux keeps the connection going).
@@ -567,34 +588,50 @@ public final class TcpConnection {
             snd.cc.onIdleRestart(layer.now() - snd.lastSendAt, snd.rtt.rto(), layer.now());
             snd.lastSendAt = layer.now();
         }
-        while (true) {
-            int unsent = snd.unsent();
-            int window = Math.min(snd.wnd, snd.cc.cwnd());
-            int usable = snd.una + window - snd.nxt;
-            int len = Math.min(Math.min(unsent, snd.mss), Math.max(0, usable));
-            if (len > 0) {
-                boolean full = len == snd.mss;
-                boolean allQueued = len == unsent;
-                boolean idle = snd.flight() == 0;
-                boolean nagleAllows = noDelay || idle;
-                boolean halfWindow = snd.maxWnd > 0 && len >= snd.maxWnd / 2;
-                if (!full && !(allQueued && nagleAllows) && !halfWindow && !(allQueued && snd.finPending)) {
-                    break;
-                }
-                boolean fin = snd.finPending && !snd.finSent && allQueued && usable > len;
-                sendData(snd.nxt, len, fin);
-                continue;
+        if (sackOk && sackRecovery.active()) {
+            sackRecovery.output();
+        } else {
+            // Limited Transmit (RFC 3042): the first and second duplicate ACKs each let one new segment out
+            // beyond cwnd, so that a small window still produces the third duplicate ACK.
+            int limitedTransmit = snd.inRecovery ? 0 : Math.min(snd.dupAcks, 2) * snd.mss;
+            while (sendNext(snd.una + Math.min(snd.wnd, snd.cc.cwnd() + limitedTransmit) - snd.nxt)) {
+                // keep sending
             }
-            if (unsent == 0 && snd.finPending && !snd.finSent) {
-                sendData(snd.nxt, 0, true);
-                continue;
-            }
-            if (unsent > 0 && snd.wnd == 0 && snd.flight() == 0 && persistAt == Pollable.NEVER) {
-                persistAt = layer.now() + persistTimeout();
-                layer.reschedule(this);
-            }
-            break;
         }
+        if (snd.unsent() > 0 && snd.wnd == 0 && snd.flight() == 0 && persistAt == Pollable.NEVER) {
+            persistAt = layer.now() + persistTimeout();
+            layer.reschedule(this);
+        }
+        if (sackOk) {
+            sackRecovery.armProbe();
+        }
+    }
+
+    /**
+     * Sends one new segment of at most {@code usable} bytes if Nagle and sender silly-window avoidance allow, or
+     * a FIN on its own once everything is sent; false if nothing went out.
+     */
+    boolean sendNext(int usable) {
+        int unsent = snd.unsent();
+        int len = Math.min(Math.min(unsent, snd.mss), Math.max(0, usable));
+        if (len > 0) {
+            boolean full = len == snd.mss;
+            boolean allQueued = len == unsent;
+            boolean idle = snd.flight() == 0;
+            boolean nagleAllows = noDelay || idle;
+            boolean halfWindow = snd.maxWnd > 0 && len >= snd.maxWnd / 2;
+            if (!full && !(allQueued && nagleAllows) && !halfWindow && !(allQueued && snd.finPending)) {
+                return false;
+            }
+            boolean fin = snd.finPending && !snd.finSent && allQueued && usable > len;
+            sendData(snd.nxt, len, fin);
+            return true;
+        }
+        if (unsent == 0 && snd.finPending && !snd.finSent) {
+            sendData(snd.nxt, 0, true);
+            return true;
+        }
+        return false;
     }
 
     private long persistTimeout() {
@@ -609,6 +646,9 @@ public final class TcpConnection {
         layer.sendSegment(this, flags, seq, seq - snd.una, len);
         snd.lastSendAt = layer.now();
         int end = seq + len + (fin ? 1 : 0);
+        if (SeqNum.gt(end, snd.max)) {
+            snd.board.sent(SeqNum.max(seq, snd.max), end);
+        }
         if (SeqNum.gt(end, snd.nxt)) {
             snd.nxt = end;
         }
@@ -651,7 +691,7 @@ public final class TcpConnection {
 
     /** The earliest deadline of this connection's timers. */
     long nextDeadline() {
-        long t = Math.min(retransmitAt, persistAt);
+        long t = Math.min(Math.min(retransmitAt, probeAt), persistAt);
         t = Math.min(t, delayedAckAt);
         t = Math.min(t, keepaliveAt);
         t = Math.min(t, timeWaitAt);
@@ -675,6 +715,10 @@ public final class TcpConnection {
             if (state.synchronizedState() || state == SYN_RECEIVED) {
                 sendAck();
             }
+        }
+        if (probeAt <= now) {
+            probeAt = Pollable.NEVER;
+            sackRecovery.onProbeTimeout();
         }
         if (retransmitAt <= now) {
             retransmitAt = Pollable.NEVER;
@@ -746,10 +790,17 @@ public final class TcpConnection {
                     return;
                 }
                 // RFC 5681 3.1 eq. 4 and RFC 6298 5.4-5.6: reduce, restart slow start, resend the first segment.
+                snd.timeouts++;
                 snd.cc.onRetransmitTimeout(snd.max - snd.una, layer.now());
                 snd.recover = snd.max; // RFC 6582 3.2 step 4 (after a timeout): no fast retransmit below this
                 snd.inRecovery = false;
                 snd.dupAcks = 0;
+                if (sackOk && snd.board.size() > 0) {
+                    // With a scoreboard nothing goes back: what is SACKed stays delivered (RFC 6675 5.1).
+                    sackRecovery.onRetransmitTimeout();
+                    retransmitAt = layer.now() + snd.rtt.rto();
+                    return;
+                }
                 retransmitFirst("RETRANSMIT");
                 // Go back: what followed the lost segment is sent again as the window opens.
                 int outstanding = snd.max - snd.una;
@@ -980,6 +1031,8 @@ public final class TcpConnection {
             return "timewait";
         } else if (t == retransmitAt) {
             return "on";
+        } else if (t == probeAt) {
+            return "probe";
         } else if (t == persistAt) {
             return "persist";
         } else if (t == keepaliveAt) {
@@ -993,7 +1046,8 @@ public final class TcpConnection {
     /** The control block in one line, for diagnostics. */
     public String describe() {
         return tuple() + " " + state + " " + snd + " SND.MAX=" + SeqNum.unsigned(snd.max) + " cwnd=" + snd.cc.cwnd() + " ssthresh=" + snd.cc.ssthresh()
-                + " unsent=" + snd.unsent() + " sendq=" + snd.queue.size() + " fin=" + snd.finPending + "/" + snd.finSent
+                + " unsent=" + snd.unsent() + " sacked=" + snd.board.sackedSegments() + " lost="
+                + snd.board.lostSegments() + " retrans=" + snd.totalRetransmits + (snd.inRecovery ? " recovery" : "") + " sendq=" + snd.queue.size() + " fin=" + snd.finPending + "/" + snd.finSent
                 + " " + rcv + " readable=" + rcv.queue.readable() + " ooo=" + rcv.queue.outOfOrderBytes()
                 + " rto@" + retransmitAt + " persist@" + persistAt + " dack@" + delayedAckAt;
     }

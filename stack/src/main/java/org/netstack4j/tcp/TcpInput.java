@@ -13,6 +13,12 @@ final class TcpInput {
     int flags;
     int window;
     int mss;
+    /** The SYN carried SACK-permitted (RFC 2018 section 2). */
+    boolean sackPermitted;
+    /** SACK blocks (RFC 2018 section 3): {@code sackCount} of them, edges as wrap-safe ints. */
+    int sackCount;
+    final int[] sackLeft = new int[4];
+    final int[] sackRight = new int[4];
     ByteBuf buffer;
     int payloadOffset;
     int payloadLength;

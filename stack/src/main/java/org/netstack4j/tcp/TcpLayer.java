@@ -53,6 +53,9 @@ public final class TcpLayer {
     /** The view outgoing headers are written through; reused, since only the stack's thread sends. */
     private final TcpSegment tx = new TcpSegment();
     private final TcpOptionReader options = new TcpOptionReader();
+    /** SACK blocks of the segment being built (reused). */
+    private final int[] sackLeft = new int[4];
+    private final int[] sackRight = new int[4];
     private final TcpInput input = new TcpInput();
     private int defaultReceiveBuffer = 131_072;
     private int defaultSendBuffer = 131_072;
@@ -164,13 +167,7 @@ public final class TcpLayer {
         in.buffer = buf;
         in.payloadOffset = seg.payloadOffset();
         in.payloadLength = seg.payloadLength();
-        if ((in.flags & SYN) != 0 && options.reset(seg)) {
-            while (options.next()) {
-                if (options.kind() == TcpOption.KIND_MSS) {
-                    in.mss = options.mss();
-                }
-            }
-        }
+        readOptions(seg, in);
         int srcPort = seg.sourcePort();
         int dstPort = seg.destinationPort();
         TcpConnection c = connections.get(key(ip.source(), srcPort, dstPort));
@@ -187,6 +184,39 @@ public final class TcpLayer {
             resetForNobody(in, ip.destination(), dstPort, ip.source(), srcPort);
         }
         in.buffer = null;
+    }
+
+    /**
+     * The options the state machine uses: MSS and SACK-permitted on a SYN, SACK blocks on any segment.
+     * (Interim: the option work of issue 5 — timestamps, window scale — is meant to take over this spot.)
+     */
+    private void readOptions(TcpSegment seg, TcpInput in) {
+        in.sackPermitted = false;
+        in.sackCount = 0;
+        if (!options.reset(seg)) {
+            return;
+        }
+        boolean syn = (in.flags & SYN) != 0;
+        while (options.next()) {
+            switch (options.kind()) {
+                case TcpOption.KIND_MSS -> {
+                    if (syn) {
+                        in.mss = options.mss();
+                    }
+                }
+                case TcpOption.KIND_SACK_PERMITTED -> in.sackPermitted = syn;
+                case TcpOption.KIND_SACK -> {
+                    int n = Math.min(options.sackBlockCount(), in.sackLeft.length - in.sackCount);
+                    for (int i = 0; i < n; i++) {
+                        in.sackLeft[in.sackCount] = (int) options.sackLeft(i);
+                        in.sackRight[in.sackCount] = (int) options.sackRight(i);
+                        in.sackCount++;
+                    }
+                }
+                default -> {
+                }
+            }
+        }
     }
 
     /** RFC 9293 3.10.7.1: the connection does not exist (CLOSED). */
@@ -273,12 +303,21 @@ public final class TcpLayer {
     void sendSegment(TcpConnection c, int flags, int seq, int queueOffset, int len) {
         int window = c.rcv.window();
         int ackNo = (flags & ACK) != 0 ? c.rcv.nxt : 0;
-        ByteBuf f = stack.ipv4().allocate(TcpSegment.MIN_HEADER_LENGTH + len);
+        int blocks = (flags & ACK) != 0 && c.sackOk
+                ? c.rcv.queue.sackBlocks(c.rcv.lastOutOfOrder, sackLeft, sackRight) : 0;
+        if (blocks > 0 && len > 0) {
+            // Options come out of the segment's MSS (RFC 9293 3.7.1, RFC 6691): a data segment carries only the
+            // blocks that still fit, so full-sized segments carry none and pure ACKs report the holes.
+            blocks = Math.min(blocks, Math.max(0, (c.snd.mss - len - 4) / 8));
+        }
+        int optionLength = blocks > 0 ? 4 + 8 * blocks : 0; // NOP, NOP, SACK (RFC 2018 section 3)
+        ByteBuf f = stack.ipv4().allocate(TcpSegment.MIN_HEADER_LENGTH + optionLength + len);
         int at = Ipv4Layer.TRANSPORT_OFFSET;
         if (len > 0) {
-            c.snd.queue.copy(queueOffset, f, at + TcpSegment.MIN_HEADER_LENGTH, len);
+            c.snd.queue.copy(queueOffset, f, at + TcpSegment.MIN_HEADER_LENGTH + optionLength, len);
         }
-        writeHeader(f, at, c.localPort, c.remotePort, seq, ackNo, flags, window, len, c.localIp(), c.remoteIp, null);
+        writeHeader(f, at, c.localPort, c.remotePort, seq, ackNo, flags, window, len, c.localIp(), c.remoteIp, null,
+                false, blocks);
         if ((flags & ACK) != 0) {
             c.ackSent();
         }
@@ -288,9 +327,11 @@ public final class TcpLayer {
     /** Sends our SYN (or SYN-ACK) with the MSS option. */
     void sendSyn(TcpConnection c, boolean withAck) {
         int window = c.rcv.window();
-        ByteBuf f = stack.ipv4().allocate(TcpSegment.MIN_HEADER_LENGTH + 4);
+        // SACK-permitted in our SYN when the profile uses SACK; in a SYN-ACK only if the peer's SYN offered it.
+        boolean sackPermitted = withAck ? c.sackOk : profile.sack();
+        ByteBuf f = stack.ipv4().allocate(TcpSegment.MIN_HEADER_LENGTH + 4 + (sackPermitted ? 4 : 0));
         writeHeader(f, Ipv4Layer.TRANSPORT_OFFSET, c.localPort, c.remotePort, c.snd.iss, withAck ? c.rcv.nxt : 0,
-                SYN | (withAck ? ACK : 0), window, 0, c.localIp(), c.remoteIp, c.rcv.mss);
+                SYN | (withAck ? ACK : 0), window, 0, c.localIp(), c.remoteIp, c.rcv.mss, sackPermitted, 0);
         if (withAck) {
             c.ackSent();
         }
@@ -301,7 +342,7 @@ public final class TcpLayer {
     void sendReset(int localIp, int localPort, int remoteIp, int remotePort, int seq, int ack, boolean withAck) {
         ByteBuf f = stack.ipv4().allocate(TcpSegment.MIN_HEADER_LENGTH);
         writeHeader(f, Ipv4Layer.TRANSPORT_OFFSET, localPort, remotePort, seq, withAck ? ack : 0,
-                RST | (withAck ? ACK : 0), 0, 0, localIp, remoteIp, null);
+                RST | (withAck ? ACK : 0), 0, 0, localIp, remoteIp, null, false, 0);
         count(Counter.TCP_OUT_RSTS);
         transmit(f, remoteIp);
     }
@@ -313,8 +354,10 @@ public final class TcpLayer {
     }
 
     private void writeHeader(ByteBuf f, int at, int srcPort, int dstPort, int seq, int ack, int flags, int window,
-                             int payloadLength, int srcIp, int dstIp, Integer mss) {
-        int headerLength = TcpSegment.MIN_HEADER_LENGTH + (mss != null ? 4 : 0);
+                             int payloadLength, int srcIp, int dstIp, Integer mss, boolean sackPermitted,
+                             int sackBlocks) {
+        int headerLength = TcpSegment.MIN_HEADER_LENGTH + (mss != null ? 4 : 0) + (sackPermitted ? 4 : 0)
+                + (sackBlocks > 0 ? 4 + 8 * sackBlocks : 0);
         TcpSegment s = tx.wrap(f, at, headerLength + payloadLength);
         s.setSourcePort(srcPort);
         s.setDestinationPort(dstPort);
@@ -324,8 +367,27 @@ public final class TcpLayer {
         s.setFlags(flags);
         s.setWindow(window);
         s.setUrgentPointer(0);
+        int o = at + TcpSegment.MIN_HEADER_LENGTH;
         if (mss != null) {
-            new TcpOption.Mss(mss).write(f, at + TcpSegment.MIN_HEADER_LENGTH);
+            new TcpOption.Mss(mss).write(f, o);
+            o += 4;
+        }
+        if (sackPermitted) {
+            // NOP, NOP, SACK-permitted: keeps later options 4-byte aligned, as Linux lays them out.
+            f.setByte(o, TcpOption.KIND_NOP);
+            f.setByte(o + 1, TcpOption.KIND_NOP);
+            TcpOption.SackPermitted.INSTANCE.write(f, o + 2);
+            o += 4;
+        }
+        if (sackBlocks > 0) {
+            f.setByte(o, TcpOption.KIND_NOP);
+            f.setByte(o + 1, TcpOption.KIND_NOP);
+            f.setByte(o + 2, TcpOption.KIND_SACK);
+            f.setByte(o + 3, 2 + 8 * sackBlocks);
+            for (int i = 0; i < sackBlocks; i++) {
+                f.setInt(o + 4 + 8 * i, sackLeft[i]);
+                f.setInt(o + 8 + 8 * i, sackRight[i]);
+            }
         }
         s.fillChecksum(srcIp, dstIp);
     }

@@ -24,6 +24,8 @@ public final class TcpReceiver {
     boolean finReceived;
     /** Full-sized segments received since our last ACK. */
     int unackedSegments;
+    /** Start of the latest segment that arrived out of order: its SACK block goes first (RFC 2018 section 4). */
+    int lastOutOfOrder;
     /** Segments still to be acknowledged at once (quick-ACK mode at the start, like Linux). */
     int quickAcks;
 

@@ -54,8 +54,14 @@ public final class TcpSender {
     /** In fast recovery until SND.UNA passes this (RFC 6582 "recover"). */
     boolean inRecovery;
     int recover;
+    /** Every segment between SND.UNA and SND.MAX with its SACK, loss and retransmission marks (RFC 6675). */
+    final SackScoreboard board = new SackScoreboard();
+    /** Recovering from a retransmission timeout with the scoreboard: lost segments go out as cwnd allows. */
+    boolean inLossRecovery;
     /** Segments retransmitted in total, for the socket table and tests. */
     long totalRetransmits;
+    /** Retransmission timeouts of data (not of SYNs), for the socket table and tests. */
+    long timeouts;
 
     TcpSender(TcpProfile profile, ByteBufAllocator alloc, int sendBuffer) {
         this.queue = new SendQueue(alloc, sendBuffer);
@@ -95,6 +101,11 @@ public final class TcpSender {
         return totalRetransmits;
     }
 
+    /** Retransmission timeouts of data so far. */
+    public long timeouts() {
+        return timeouts;
+    }
+
     /** The congestion window in bytes. */
     public int congestionWindow() {
         return cc.cwnd();
@@ -108,6 +119,11 @@ public final class TcpSender {
     /** The congestion controller. */
     public CongestionControl congestionControl() {
         return cc;
+    }
+
+    /** The SACK scoreboard: sacked, lost and retransmitted segments for a TCP_INFO-like snapshot. */
+    public SackScoreboard scoreboard() {
+        return board;
     }
 
     /** True during fast recovery (RFC 5681 3.2, RFC 6582, RFC 6675). */

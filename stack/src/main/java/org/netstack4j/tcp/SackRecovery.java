@@ -1,0 +1,214 @@
+package org.netstack4j.tcp;
+
+import static org.netstack4j.wire.TcpSegment.ACK;
+import static org.netstack4j.wire.TcpSegment.FIN;
+import static org.netstack4j.wire.TcpSegment.PSH;
+
+import org.netstack4j.time.Pollable;
+
+/**
+ * Loss recovery of a connection whose peer sends SACK: the conservative algorithm of RFC 6675 on the
+ * {@link SackScoreboard}, the retransmission timeout's recovery that keeps what was SACKed, and the tail loss
+ * probe of RFC 8985 section 7. The connection hands every ACK here and calls {@link #output} instead of its plain
+ * sender while recovering.
+ *
+ * <p>Entering recovery (RFC 6675 section 5): on the DupThresh-th duplicate ACK, or as soon as IsLost(HighACK + 1)
+ * holds; RecoveryPoint = HighData; cwnd and ssthresh come from the congestion controller; the first segment is
+ * retransmitted at once. During recovery every ACK runs SetPipe and sends NextSeg while cwnd - pipe &gt;= 1 SMSS:
+ * lost segments first (rule 1), then new data (rule 2), then other holes below the highest SACK (rule 3).
+ * Recovery ends when the cumulative ACK reaches RecoveryPoint.
+ */
+final class SackRecovery {
+    /** RFC 8985 7.2: WCDelAckT, the worst-case delayed-ACK time added when one segment is in flight. */
+    private static final long WORST_CASE_DELAYED_ACK = 200_000_000L;
+    /** Linux's floor for the probe timeout (TCP_TIMEOUT_MIN, 10 ms): an RTT near zero must not probe at once. */
+    private static final long MIN_PROBE_TIMEOUT = 10_000_000L;
+    private final TcpConnection c;
+    /** The next {@link #output} sends the first lost segment whatever the pipe (RFC 6675 section 5 step 4.3). */
+    private boolean retransmitFirst;
+    /** A probe was sent and no new data has been acknowledged since (one probe per tail, RFC 8985 7.3). */
+    private boolean probeOutstanding;
+
+    SackRecovery(TcpConnection c) {
+        this.c = c;
+    }
+
+    /** Fast recovery or the recovery after a timeout is under way. */
+    boolean active() {
+        return c.snd.inRecovery || c.snd.inLossRecovery;
+    }
+
+    /** Takes the SACK blocks of an arriving ACK into the scoreboard; returns the bytes newly SACKed. */
+    private int takeSacks(TcpInput seg) {
+        int newly = 0;
+        for (int i = 0; i < seg.sackCount; i++) {
+            // Blocks beyond anything sent are bogus; blocks below SND.UNA are D-SACKs (RFC 2883) and say nothing
+            // about loss. The scoreboard ignores both.
+            if (SeqNum.leq(seg.sackRight[i], c.snd.max)) {
+                newly += c.snd.board.sack(seg.sackLeft[i], seg.sackRight[i], c.snd.una);
+            }
+        }
+        return newly;
+    }
+
+    /** An ACK that acknowledged new data ({@code acked} bytes; {@code flightBefore} was outstanding). */
+    void onNewAck(TcpInput seg, int acked, int flightBefore) {
+        TcpSender snd = c.snd;
+        takeSacks(seg);
+        probeOutstanding = false;
+        long now = c.layer.now();
+        if (snd.inRecovery) {
+            if (SeqNum.geq(snd.una, snd.recover)) {
+                // RFC 6675 section 5: the cumulative ACK reached RecoveryPoint.
+                snd.inRecovery = false;
+                snd.board.endRecovery();
+                snd.cc.onExitRecovery(snd.max - snd.una, now);
+            }
+        } else {
+            if (snd.inLossRecovery && SeqNum.geq(snd.una, snd.recover)) {
+                snd.inLossRecovery = false;
+                snd.board.endRecovery();
+            }
+            snd.cc.onAck(acked, now, snd.rtt.srtt(), flightBefore);
+        }
+        snd.dupAcks = 0;
+        detectLoss();
+    }
+
+    /** An ACK that acknowledged nothing new ({@code classicDuplicate}: a duplicate by RFC 5681 section 2). */
+    void onOldAck(TcpInput seg, boolean classicDuplicate) {
+        int newly = takeSacks(seg);
+        TcpSender snd = c.snd;
+        // RFC 6675 section 2: with SACK in use an ACK is a duplicate when it SACKs something new; an ACK without
+        // any SACK option still counts the RFC 5681 way. A D-SACK alone reports a duplicate, not a loss (RFC 2883).
+        if (snd.una != snd.max && seg.ack == snd.una && (newly > 0 || classicDuplicate && seg.sackCount == 0)) {
+            snd.dupAcks++;
+        }
+        detectLoss();
+    }
+
+    private void detectLoss() {
+        TcpSender snd = c.snd;
+        snd.board.detectLostRetransmissions();
+        boolean firstLost = snd.board.markLost(snd.mss);
+        if (!active() && snd.una != snd.max && SeqNum.geq(snd.una, snd.recover)
+                && (snd.dupAcks >= SackScoreboard.DUP_THRESH || firstLost)) {
+            // RFC 6675 section 5 step 4: RecoveryPoint = HighData, reduce, retransmit the first segment.
+            snd.inRecovery = true;
+            snd.recover = snd.max;
+            snd.board.markFirstLost();
+            snd.cc.onEnterRecovery(snd.max - snd.una, c.layer.now(), true);
+            retransmitFirst = true;
+            c.probeAt = Pollable.NEVER;
+        }
+    }
+
+    /** The retransmission timer expired: every un-SACKed segment is lost and is resent as cwnd grows again. */
+    void onRetransmitTimeout() {
+        TcpSender snd = c.snd;
+        if (snd.retransmits > 1) {
+            // A second timeout in a row: the receiver may have reneged on its SACKs (RFC 2018 section 8,
+            // RFC 6675 section 5.1), so resend those too.
+            snd.board.clearSacks();
+        }
+        snd.board.markAllLost();
+        snd.inLossRecovery = true;
+        retransmitFirst = true;
+        probeOutstanding = false;
+        c.probeAt = Pollable.NEVER;
+        output();
+    }
+
+    /** RFC 6675 section 5 steps (C)-(E): sends NextSeg while cwnd - pipe allows one more segment. */
+    void output() {
+        TcpSender snd = c.snd;
+        int pipe = snd.board.pipe();
+        boolean force = retransmitFirst;
+        retransmitFirst = false;
+        while (force || snd.cc.cwnd() - pipe >= snd.mss) {
+            int i = snd.board.nextLost();
+            if (i >= 0) {
+                pipe += retransmit(i, snd.inRecovery ? "FAST_RETRANSMIT" : "RETRANSMIT");
+                force = false;
+                continue;
+            }
+            force = false;
+            int before = snd.nxt;
+            if (c.sendNext(Math.min(snd.mss, snd.una + snd.wnd - snd.nxt))) {
+                pipe += snd.nxt - before;
+                continue;
+            }
+            if (snd.inRecovery) {
+                i = snd.board.nextUnsackedBelowHighest();
+                if (i >= 0) {
+                    pipe += retransmit(i, "FAST_RETRANSMIT");
+                    continue;
+                }
+            }
+            break;
+        }
+    }
+
+    /** Sends the scoreboard's segment {@code i} again; returns its length in sequence space. */
+    private int retransmit(int i, String cause) {
+        TcpSender snd = c.snd;
+        int s = snd.board.start(i);
+        int e = snd.board.end(i);
+        boolean fin = snd.finSeqValid && snd.finSeq == e - 1;
+        int len = e - s - (fin ? 1 : 0);
+        snd.timing = false; // Karn (RFC 6298 section 3)
+        snd.totalRetransmits++;
+        c.layer.trace(c, c.state, c.state, cause);
+        c.layer.sendSegment(c, ACK | (fin ? FIN : 0) | (len > 0 ? PSH : 0), s, s - snd.una, len);
+        snd.board.retransmitted(i);
+        snd.lastSendAt = c.layer.now();
+        if (c.retransmitAt == Pollable.NEVER) {
+            c.retransmitAt = c.layer.now() + snd.rtt.rto();
+        }
+        return e - s;
+    }
+
+    // ---------------------------------------------------------------- tail loss probe (RFC 8985 section 7)
+
+    /**
+     * Arms the probe timeout after sending or on an ACK: PTO = 2 SRTT (at least 10 ms), plus WCDelAckT with one
+     * segment in flight (RFC 8985 7.2), at the latest when the RTO would fire. Off outside the open state and
+     * without an RTT sample.
+     */
+    void armProbe() {
+        TcpSender snd = c.snd;
+        long srtt = snd.rtt.srtt();
+        if (!c.profile.tailLossProbe() || active() || probeOutstanding || snd.una == snd.max || srtt < 0
+                || !c.state.synchronizedState()) {
+            c.probeAt = Pollable.NEVER;
+            return;
+        }
+        long pto = Math.max(2 * srtt, MIN_PROBE_TIMEOUT);
+        if (snd.max - snd.una <= snd.mss) {
+            pto += WORST_CASE_DELAYED_ACK;
+        }
+        // Never later than the RTO would fire: like Linux, the probe then takes the RTO's place, so that a single
+        // tail loss costs no cwnd collapse.
+        c.probeAt = Math.min(c.layer.now() + pto, c.retransmitAt);
+    }
+
+    /**
+     * The probe timeout fired (RFC 8985 7.3): send one new segment if the receive window allows, else the last
+     * segment again, so that the tail's loss draws SACKs instead of waiting for the RTO; then re-arm the RTO.
+     */
+    void onProbeTimeout() {
+        TcpSender snd = c.snd;
+        if (active() || snd.una == snd.max || !c.state.synchronizedState()) {
+            return;
+        }
+        probeOutstanding = true;
+        if (!c.sendNext(Math.min(snd.mss, snd.una + snd.wnd - snd.nxt))) {
+            int i = snd.board.lastUnsacked();
+            if (i < 0) {
+                return;
+            }
+            retransmit(i, "TAIL_LOSS_PROBE");
+        }
+        c.retransmitAt = c.layer.now() + snd.rtt.rto();
+    }
+}
