@@ -1,0 +1,20 @@
+package org.netstack4j.interop;
+
+import org.netstack4j.socket.BsdSockets;
+import org.netstack4j.stack.EventLoop;
+
+/**
+ * The netstack4j side of an interop test, whatever the kernel peer is (a namespace or a container): what the
+ * helpers in {@link TcpInterop} need to drive and inspect the stack.
+ */
+public interface StackEnd {
+
+    /** The event loop that owns the stack's state. */
+    EventLoop loop();
+
+    /** The socket facade of the stack. */
+    BsdSockets sockets();
+
+    /** Everything worth printing when an assertion fails: both sides' sockets, the stack's counters. */
+    String context();
+}
