@@ -24,11 +24,17 @@ import org.netstack4j.interop.KernelPeer;
 public final class BusyboxPeerExtension implements BeforeEachCallback, ParameterResolver {
 
     private static final ExtensionContext.Namespace NS = ExtensionContext.Namespace.create(BusyboxPeerExtension.class);
+    private static volatile boolean toldWhy;
 
     @Override
     public void beforeEach(ExtensionContext context) {
         KernelPeer.assumeTapPossible();
         Optional<String> why = ContainerEngine.unavailableReason();
+        if (why.isPresent() && !toldWhy) {
+            // Surefire puts a skip's reason in its report only; say it once where people look.
+            toldWhy = true;
+            System.out.println("[container interop tests] skipped: " + why.get());
+        }
         assumeTrue(why.isEmpty(), () -> "skipped: " + why.orElse("") + "; container interop tests need it");
     }
 
