@@ -288,13 +288,8 @@ public final class KernelPeer implements AutoCloseable, StackEnd {
     }
 
     @Override
-    public EventLoop loop() {
-        return stack.loop();
-    }
-
-    @Override
-    public BsdSockets sockets() {
-        return stack.sockets();
+    public InteropStack stack() {
+        return stack;
     }
 
     @Override

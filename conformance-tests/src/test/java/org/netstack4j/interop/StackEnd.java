@@ -5,16 +5,23 @@ import org.netstack4j.stack.EventLoop;
 
 /**
  * The netstack4j side of an interop test, whatever the kernel peer is (a namespace or a container): what the
- * helpers in {@link TcpInterop} need to drive and inspect the stack.
+ * helpers in {@link TcpInterop} and {@link UdpInterop} need to drive and inspect the stack.
  */
 public interface StackEnd {
 
-    /** The event loop that owns the stack's state. */
-    EventLoop loop();
-
-    /** The socket facade of the stack. */
-    BsdSockets sockets();
+    /** The stack under test. */
+    InteropStack stack();
 
     /** Everything worth printing when an assertion fails: both sides' sockets, the stack's counters. */
     String context();
+
+    /** The event loop that owns the stack's state. */
+    default EventLoop loop() {
+        return stack().loop();
+    }
+
+    /** The socket facade of the stack. */
+    default BsdSockets sockets() {
+        return stack().sockets();
+    }
 }

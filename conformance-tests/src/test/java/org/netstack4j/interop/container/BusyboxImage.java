@@ -12,16 +12,13 @@ import org.testcontainers.images.builder.ImageFromDockerfile;
  */
 final class BusyboxImage implements AutoCloseable {
 
-    /** Label on every image, network and container these tests create, for finding leftovers. */
-    static final String LABEL = "org.netstack4j.test";
-
     private static final String DOCKERFILE = """
             FROM scratch
             COPY busybox /bin/busybox
             RUN ["/bin/busybox", "--install", "-s", "/bin"]
             RUN mkdir -p /tmp /www && chmod 1777 /tmp
-            LABEL %s=container-peer
-            """.formatted(LABEL);
+            LABEL %s=%s %s=%s
+            """.formatted(Leftovers.KIND, Leftovers.PEER, Leftovers.PID, ProcessHandle.current().pid());
 
     private final String name;
 
@@ -29,8 +26,15 @@ final class BusyboxImage implements AutoCloseable {
         this.name = name;
     }
 
-    /** Builds the image (about 2 s); it exists until {@link #close()}. */
+    /**
+     * Builds the image (about 2 s); it exists until {@link #close()}. First removes what killed earlier runs
+     * left behind ({@link Leftovers}).
+     */
     static BusyboxImage build() {
+        int orphans = Leftovers.removeOrphans();
+        if (orphans > 0) {
+            System.out.println("[container interop tests] removed " + orphans + " objects left by earlier runs");
+        }
         String name = "netstack4j-busybox-peer:" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
         BusyboxImage image = new BusyboxImage(name);
         try {

@@ -16,8 +16,6 @@ import org.netstack4j.interop.InteropStack;
 import org.netstack4j.interop.Sh;
 import org.netstack4j.interop.StackEnd;
 import org.netstack4j.interop.TcpInterop;
-import org.netstack4j.socket.BsdSockets;
-import org.netstack4j.stack.EventLoop;
 import org.netstack4j.stats.Counter;
 import org.netstack4j.wire.Ipv4Address;
 import org.netstack4j.wire.MacAddress;
@@ -58,8 +56,7 @@ public final class BusyboxPeer implements StackEnd, AutoCloseable {
     private BusyboxPeer(String suffix) {
         this.suffix = suffix;
         this.cleanup = new Cleanup("container peer " + suffix);
-        this.labels = Map.of(BusyboxImage.LABEL, "container-peer", BusyboxImage.LABEL + ".pid",
-                String.valueOf(ProcessHandle.current().pid()));
+        this.labels = Leftovers.labels();
     }
 
     /** Starts network, container, TAP and stack; on failure removes what it made and rethrows. */
@@ -162,19 +159,9 @@ public final class BusyboxPeer implements StackEnd, AutoCloseable {
         return stackMac;
     }
 
-    /** The stack with its capture, gate and services. */
+    @Override
     public InteropStack stack() {
         return stack;
-    }
-
-    @Override
-    public EventLoop loop() {
-        return stack.loop();
-    }
-
-    @Override
-    public BsdSockets sockets() {
-        return stack.sockets();
     }
 
     /** One stack counter now. */
@@ -240,6 +227,11 @@ public final class BusyboxPeer implements StackEnd, AutoCloseable {
     /** {@code nc STACK port} with {@code stdin}: sends it, half-closes, prints what comes back until the stack closes. */
     public Sh.Result nc(int port, byte[] stdin, Duration timeout) {
         return exec(timeout, stdin, "nc", "-w", "10", stackIp().toString(), String.valueOf(port));
+    }
+
+    /** {@code nc STACK port} in the background, its stdin open: what it reads goes to the stack. */
+    public Sh.Background ncClient(int port) {
+        return background("nc", stackIp().toString(), String.valueOf(port));
     }
 
     /** {@code nc -l -p port} in the background: accepts one connection, prints what it receives. */

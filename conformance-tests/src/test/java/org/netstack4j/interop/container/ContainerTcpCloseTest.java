@@ -41,7 +41,7 @@ class ContainerTcpCloseTest {
         BsdSockets sockets = peer.sockets();
         int listener = TcpInterop.listen(peer, PORT);
         try (TcpInterop.Trace trace = new TcpInterop.Trace(peer);
-             Sh.Background nc = peer.background("nc", peer.stackIp().toString(), String.valueOf(PORT))) {
+             Sh.Background nc = peer.ncClient(PORT)) {
             int fd = TcpInterop.accept(peer, listener, SOON);
             nc.write(ascii("hello\n"));
             nc.closeStdin(); // nc half-closes: its FIN follows the data
@@ -95,7 +95,7 @@ class ContainerTcpCloseTest {
         BsdSockets sockets = peer.sockets();
         int listener = TcpInterop.listen(peer, PORT);
         try (TcpInterop.Trace trace = new TcpInterop.Trace(peer);
-             Sh.Background nc = peer.background("nc", peer.stackIp().toString(), String.valueOf(PORT))) {
+             Sh.Background nc = peer.ncClient(PORT)) {
             int fd = TcpInterop.accept(peer, listener, SOON);
             nc.write(ascii("hello\n"));
             assertArrayEquals(ascii("hello\n"), TcpInterop.read(peer, fd, 6, SOON), peer.context());

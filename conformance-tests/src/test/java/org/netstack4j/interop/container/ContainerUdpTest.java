@@ -1,24 +1,18 @@
 package org.netstack4j.interop.container;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.netstack4j.interop.TcpInterop.SOON;
-import static org.netstack4j.socket.SocketConstants.AF_INET;
-import static org.netstack4j.socket.SocketConstants.POLLIN;
-import static org.netstack4j.socket.SocketConstants.SOCK_DGRAM;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 import org.netstack4j.interop.Sh;
 import org.netstack4j.interop.TcpInterop;
-import org.netstack4j.socket.BsdSockets;
+import org.netstack4j.interop.UdpInterop;
 import org.netstack4j.socket.Errno;
 import org.netstack4j.socket.ErrnoException;
-import org.netstack4j.socket.PollFd;
 import org.netstack4j.socket.SockAddrIn;
 import org.netstack4j.stats.Counter;
 
@@ -84,21 +78,10 @@ class ContainerUdpTest {
 
     @Test
     void containerRefusalReachesTheStacksConnectedSocket(BusyboxPeer peer) {
-        BsdSockets sockets = peer.sockets();
-        int fd = sockets.socket(AF_INET, SOCK_DGRAM, 0);
-        try {
-            sockets.connect(fd, new SockAddrIn(peer.containerIp(), 5556)); // nothing listens there
-            byte[] probe = "knock".getBytes(StandardCharsets.US_ASCII);
-            sockets.send(fd, probe, 0, probe.length, 0);
-            PollFd[] entry = {new PollFd(fd, POLLIN)};
-            assertEquals(1, sockets.poll(entry, (int) Duration.ofSeconds(15).toMillis()),
-                    "no error reported on the socket" + peer.context());
-            ErrnoException e = assertThrows(ErrnoException.class,
-                    () -> sockets.recv(fd, new byte[64], 0, 64, 0), peer::context);
-            assertEquals(Errno.ECONNREFUSED, e.errno(), peer.context());
-            assertEquals(1, peer.counter(Counter.ICMP_IN_DEST_UNREACHS), peer.context());
-        } finally {
-            sockets.close(fd);
-        }
+        // Nothing listens on that port in the container.
+        ErrnoException e = UdpInterop.errorOfConnectedSocket(peer, new SockAddrIn(peer.containerIp(), 5556),
+                Duration.ofSeconds(15));
+        assertEquals(Errno.ECONNREFUSED, e.errno(), peer.context());
+        assertEquals(1, peer.counter(Counter.ICMP_IN_DEST_UNREACHS), peer.context());
     }
 }
