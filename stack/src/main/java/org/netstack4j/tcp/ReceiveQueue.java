@@ -19,6 +19,11 @@ public final class ReceiveQueue {
     private final TreeMap<Integer, ByteBuf> outOfOrder = new TreeMap<>((a, b) -> Integer.compare(a - b, 0));
     private int outOfOrderBytes;
     private int limit;
+    /**
+     * The contiguous runs of out-of-order data, left edge to right edge: the SACK blocks (RFC 2018 3), kept merged
+     * so that finding a block costs one lookup however many segments it was built from.
+     */
+    private final TreeMap<Integer, Integer> runs = new TreeMap<>((a, b) -> Integer.compare(a - b, 0));
     /** Sequence numbers of recent out-of-order arrivals, newest first, to order SACK blocks (RFC 2018 4). */
     private final ArrayDeque<Integer> recent = new ArrayDeque<>();
     private static final int RECENT_KEPT = 8;
@@ -85,12 +90,28 @@ public final class ReceiveQueue {
             return drainInOrder(rcvNxt);
         }
         storeOutOfOrder(seq, buf, index, len);
+        addRun(seq, seq + len);
         recent.remove(seq);
         recent.addFirst(seq);
         if (recent.size() > RECENT_KEPT) {
             recent.removeLast();
         }
         return rcvNxt;
+    }
+
+    private void addRun(int left, int right) {
+        Map.Entry<Integer, Integer> before = runs.floorEntry(left);
+        if (before != null && SeqNum.geq(before.getValue(), left)) {
+            left = before.getKey();
+            right = SeqNum.max(right, before.getValue());
+            runs.remove(left);
+        }
+        Map.Entry<Integer, Integer> next;
+        while ((next = runs.ceilingEntry(left)) != null && SeqNum.leq(next.getKey(), right)) {
+            right = SeqNum.max(right, next.getValue());
+            runs.remove(next.getKey());
+        }
+        runs.put(left, right);
     }
 
     /**
@@ -128,18 +149,15 @@ public final class ReceiveQueue {
      */
     int sackBlocks(int rcvNxt, int first, int[] left, int[] right, int n, int max) {
         int start = n;
-        if (outOfOrder.isEmpty()) {
-            return n;
-        }
         n = addBlock(rcvNxt, first, left, right, start, n, max);
         for (int seq : recent) {
             n = addBlock(rcvNxt, seq, left, right, start, n, max);
         }
-        for (int seq : outOfOrder.keySet()) {
+        for (int l : runs.keySet()) {
             if (n >= max) {
                 break;
             }
-            n = addBlock(rcvNxt, seq, left, right, start, n, max);
+            n = addBlock(rcvNxt, l, left, right, start, n, max);
         }
         return n;
     }
@@ -148,29 +166,17 @@ public final class ReceiveQueue {
         if (n >= max || SeqNum.lt(seq, rcvNxt)) {
             return n;
         }
-        Map.Entry<Integer, ByteBuf> e = outOfOrder.floorEntry(seq);
-        if (e == null || SeqNum.leq(e.getKey() + e.getValue().readableBytes(), seq)) {
+        Map.Entry<Integer, Integer> run = runs.floorEntry(seq);
+        if (run == null || SeqNum.leq(run.getValue(), seq)) {
             return n;
         }
-        int l = e.getKey();
-        Map.Entry<Integer, ByteBuf> prev = outOfOrder.lowerEntry(l);
-        while (prev != null && prev.getKey() + prev.getValue().readableBytes() == l) {
-            l = prev.getKey();
-            prev = outOfOrder.lowerEntry(l);
-        }
-        int r = e.getKey() + e.getValue().readableBytes();
-        Map.Entry<Integer, ByteBuf> next = outOfOrder.higherEntry(e.getKey());
-        while (next != null && next.getKey() == r) {
-            r = next.getKey() + next.getValue().readableBytes();
-            next = outOfOrder.higherEntry(next.getKey());
-        }
         for (int i = start; i < n; i++) {
-            if (left[i] == l) {
+            if (left[i] == run.getKey()) {
                 return n;
             }
         }
-        left[n] = l;
-        right[n] = r;
+        left[n] = run.getKey();
+        right[n] = run.getValue();
         return n + 1;
     }
 
@@ -232,6 +238,10 @@ public final class ReceiveQueue {
                 b.release();
             }
         }
+        // A run that reaches RCV.NXT was drained whole: its data was contiguous with what just became in order.
+        while (!runs.isEmpty() && SeqNum.leq(runs.firstKey(), rcvNxt)) {
+            runs.pollFirstEntry();
+        }
         int nxt = rcvNxt;
         recent.removeIf(seq -> SeqNum.lt(seq, nxt));
         return rcvNxt;
@@ -255,6 +265,7 @@ public final class ReceiveQueue {
         ready.discardReadComponents();
         outOfOrder.values().forEach(ByteBuf::release);
         outOfOrder.clear();
+        runs.clear();
         recent.clear();
         outOfOrderBytes = 0;
         return n;

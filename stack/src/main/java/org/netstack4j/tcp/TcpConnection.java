@@ -243,7 +243,9 @@ public final class TcpConnection {
         snd.cwnd = profile.initialWindow() * snd.mss;
         if (ackOk) {
             snd.una = seg.ack;
-            sampleRtt(seg.ack);
+            if (!sampleRtt(seg.ack)) {
+                sampleTimestampRtt(seg); // the SYN-ACK echoes our SYN's TSval (RFC 7323 4.1)
+            }
         }
         snd.wnd = seg.window;
         snd.maxWnd = Math.max(snd.maxWnd, seg.window);

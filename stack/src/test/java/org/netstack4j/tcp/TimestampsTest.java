@@ -91,6 +91,19 @@ class TimestampsTest {
     }
 
     @Test
+    void theSynAckEchoesOurSynAndTimesTheHandshake() {
+        try (TcpPeer p = new TcpPeer(new TransitionCoverage())) {
+            int fd = p.connect();
+            long ours = TcpPeer.timestamps(p.expect(SYN, 0, 0))[0];
+            p.runMillis(80);
+            p.send(SYN | ACK, 0, 1, p.window, List.of(new TcpOption.Mss(1460), TcpOption.Nop.INSTANCE,
+                    TcpOption.Nop.INSTANCE, new Timestamps(900, ours)), new byte[0]);
+            assertEquals(900, tsEcr(p.expect(ACK, 1, 1)));
+            assertEquals(80_000, p.api.tcpInfo(fd).rtt(), "now - TSecr of the SYN-ACK");
+        }
+    }
+
+    @Test
     void withoutTimestampsARetransmittedSegmentGivesNoSample() {
         try (TcpPeer p = new TcpPeer(new TransitionCoverage())) {
             int fd = p.passiveOpen(p.listen());
