@@ -1,10 +1,8 @@
 package org.netstack4j.tcp;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.netstack4j.socket.SocketConstants.AF_INET;
-import static org.netstack4j.socket.SocketConstants.SOCK_STREAM;
 import static org.netstack4j.wire.TcpSegment.ACK;
 import static org.netstack4j.wire.TcpSegment.SYN;
 
@@ -13,7 +11,6 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.netstack4j.socket.SockAddrIn;
 import org.netstack4j.testing.TwoStacks;
 import org.netstack4j.wire.TcpOption;
 import org.netstack4j.wire.TcpOption.Mss;
@@ -207,26 +204,14 @@ class TcpOptionsNegotiationTest {
         for (boolean bOffers : new boolean[] {true, false}) {
             try (TwoStacks net = TwoStacks.create(null)) {
                 net.b.tcp().setOptionsOffered(bOffers, bOffers, bOffers);
-                int l = net.socketsB.socket(AF_INET, SOCK_STREAM, 0);
-                net.socketsB.bind(l, SockAddrIn.of("0.0.0.0", 80));
-                net.socketsB.listen(l, 1);
-                int c = net.socketsA.socket(AF_INET, SOCK_STREAM, 0);
-                net.socketsA.connect(c, new SockAddrIn(TwoStacks.B, 80));
-                int s = net.socketsB.accept(l).fd();
-                int all = TcpInfo.OPT_TIMESTAMPS | TcpInfo.OPT_SACK | TcpInfo.OPT_WSCALE;
-                assertEquals(bOffers ? all : 0, net.socketsA.tcpInfo(c).options());
-                assertEquals(bOffers ? all : 0, net.socketsB.tcpInfo(s).options());
-                byte[] msg = TcpPeer.bytes(50_000);
-                net.socketsA.write(c, msg, 0, msg.length);
-                byte[] got = new byte[msg.length];
-                int n = 0;
-                while (n < got.length) {
-                    n += net.socketsB.read(s, got, n, got.length - n);
+                try (StreamPair pair = new StreamPair(net)) {
+                    int all = TcpInfo.OPT_TIMESTAMPS | TcpInfo.OPT_SACK | TcpInfo.OPT_WSCALE;
+                    assertEquals(bOffers ? all : 0, net.socketsA.tcpInfo(pair.a).options());
+                    assertEquals(bOffers ? all : 0, net.socketsB.tcpInfo(pair.b).options());
+                    byte[] msg = TcpPeer.bytes(50_000);
+                    net.socketsA.write(pair.a, msg, 0, msg.length);
+                    assertArrayEquals(msg, pair.readFully(false, msg.length), "data intact");
                 }
-                assertTrue(java.util.Arrays.equals(msg, got), "data intact");
-                net.socketsA.close(c);
-                net.socketsB.close(s);
-                net.socketsB.close(l);
             }
         }
     }

@@ -232,30 +232,15 @@ class TimestampsTest {
     }
 
     @Test
-    void twoStacksTransferWithTimestampsAndMeasureTheRtt() {
-        try (org.netstack4j.testing.TwoStacks net = org.netstack4j.testing.TwoStacks.create(null)) {
-            int l = net.socketsB.socket(org.netstack4j.socket.SocketConstants.AF_INET,
-                    org.netstack4j.socket.SocketConstants.SOCK_STREAM, 0);
-            net.socketsB.bind(l, org.netstack4j.socket.SockAddrIn.of("0.0.0.0", 80));
-            net.socketsB.listen(l, 1);
-            int c = net.socketsA.socket(org.netstack4j.socket.SocketConstants.AF_INET,
-                    org.netstack4j.socket.SocketConstants.SOCK_STREAM, 0);
-            net.socketsA.connect(c, new org.netstack4j.socket.SockAddrIn(org.netstack4j.testing.TwoStacks.B, 80));
-            int s = net.socketsB.accept(l).fd();
+    void twoStacksTransferWithTimestamps() {
+        try (org.netstack4j.testing.TwoStacks net = org.netstack4j.testing.TwoStacks.create(null);
+             StreamPair pair = new StreamPair(net)) {
             byte[] msg = TcpPeer.bytes(100_000);
-            net.socketsA.write(c, msg, 0, msg.length);
-            byte[] got = new byte[msg.length];
-            int n = 0;
-            while (n < got.length) {
-                n += net.socketsB.read(s, got, n, got.length - n);
-            }
-            assertArrayEquals(msg, got);
-            assertTrue(net.socketsA.tcpInfo(c).has(TcpInfo.OPT_TIMESTAMPS));
+            net.socketsA.write(pair.a, msg, 0, msg.length);
+            assertArrayEquals(msg, pair.readFully(false, msg.length));
+            assertTrue(net.socketsA.tcpInfo(pair.a).has(TcpInfo.OPT_TIMESTAMPS));
             assertEquals(0, net.a.counters().get(Counter.TCP_PAWS_ESTAB_REJECTED));
             assertEquals(0, net.b.counters().get(Counter.TCP_PAWS_ESTAB_REJECTED));
-            net.socketsA.close(c);
-            net.socketsB.close(s);
-            net.socketsB.close(l);
         }
     }
 }

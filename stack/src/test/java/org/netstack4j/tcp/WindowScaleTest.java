@@ -80,25 +80,16 @@ class WindowScaleTest {
         try (TwoStacks net = TwoStacks.create(null)) {
             net.a.tcp().setMaxReceiveBuffer(65_535 << shift);
             net.b.tcp().setMaxReceiveBuffer(65_535 << shift);
-            int l = net.socketsB.socket(AF_INET, SOCK_STREAM, 0);
-            net.socketsB.setsockopt(l, SOL_SOCKET, SO_RCVBUF, SMALL_RCVBUF);
-            net.socketsB.bind(l, SockAddrIn.of("0.0.0.0", 80));
-            net.socketsB.listen(l, 1);
-            int c = net.socketsA.socket(AF_INET, SOCK_STREAM, 0);
-            net.socketsA.setsockopt(c, SOL_SOCKET, SO_RCVBUF, SMALL_RCVBUF);
-            net.socketsA.connect(c, new SockAddrIn(TwoStacks.B, 80));
-            int s = net.socketsB.accept(l).fd();
-            assertEquals(shift, net.socketsA.tcpInfo(c).sndWscale());
-            assertEquals(shift, net.socketsB.tcpInfo(s).rcvWscale());
-            byte[] msg = TcpPeer.bytes(150_000);
-            net.socketsA.write(c, msg, 0, msg.length);
-            byte[] back = TcpPeer.bytes(150_000);
-            net.socketsB.write(s, back, 0, back.length);
-            assertArrayEquals(msg, readFully(net, false, s, msg.length));
-            assertArrayEquals(back, readFully(net, true, c, back.length));
-            net.socketsA.close(c);
-            net.socketsB.close(s);
-            net.socketsB.close(l);
+            try (StreamPair pair = new StreamPair(net, SMALL_RCVBUF)) {
+                assertEquals(shift, net.socketsA.tcpInfo(pair.a).sndWscale());
+                assertEquals(shift, net.socketsB.tcpInfo(pair.b).rcvWscale());
+                byte[] msg = TcpPeer.bytes(150_000);
+                net.socketsA.write(pair.a, msg, 0, msg.length);
+                byte[] back = TcpPeer.bytes(150_000);
+                net.socketsB.write(pair.b, back, 0, back.length);
+                assertArrayEquals(msg, pair.readFully(false, msg.length));
+                assertArrayEquals(back, pair.readFully(true, back.length));
+            }
         }
     }
 
@@ -111,16 +102,5 @@ class WindowScaleTest {
         p.api.bind(l, new SockAddrIn(org.netstack4j.testing.OneStack.US, p.port));
         p.api.listen(l, 8);
         return l;
-    }
-
-    private static byte[] readFully(TwoStacks net, boolean onA, int fd, int n) {
-        byte[] got = new byte[n];
-        int at = 0;
-        while (at < n) {
-            int r = (onA ? net.socketsA : net.socketsB).read(fd, got, at, n - at);
-            assertTrue(r > 0, "end of stream after " + at);
-            at += r;
-        }
-        return got;
     }
 }
