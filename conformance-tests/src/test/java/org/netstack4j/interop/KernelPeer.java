@@ -55,6 +55,7 @@ final class KernelPeer implements AutoCloseable {
     private InboundGate gate;
     private EventLoop loop;
     private BsdSockets sockets;
+    private TapDevice tap;
 
     @FunctionalInterface
     private interface Undo {
@@ -132,17 +133,31 @@ final class KernelPeer implements AutoCloseable {
     }
 
     /**
+     * A stack on a TAP with the given MTU and offload setting, captured to {@code captureName}, or not captured
+     * at all if it is null (for transfers of hundreds of megabytes).
+     */
+    static KernelPeer overTap(String captureName, int mtu, TapDevice.Offload offload) {
+        return start(Link.TAP, captureName, mtu, null, offload);
+    }
+
+    /**
      * Starts a stack over {@code link}; when {@code receivedCapture} is not null, the frames the stack
      * receives are also written there, alone, for replay (see {@link #freezeInput()}).
      */
     static KernelPeer start(Link link, String captureName, int mtu, Path receivedCapture) {
+        return start(link, captureName, mtu, receivedCapture, TapDevice.Offload.OFF);
+    }
+
+    private static KernelPeer start(Link link, String captureName, int mtu, Path receivedCapture,
+                                    TapDevice.Offload offload) {
         String suffix = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
         int subnet = ThreadLocalRandom.current().nextInt(16, 250);
         String kernelIf = (link == Link.TAP ? "n4t" : "n4p") + suffix;
-        KernelPeer peer = new KernelPeer(suffix, kernelIf, subnet, PCAP_DIR.resolve(captureName));
+        KernelPeer peer = new KernelPeer(suffix, kernelIf, subnet,
+                captureName == null ? null : PCAP_DIR.resolve(captureName));
         try {
             try {
-                peer.setUp(link, mtu, receivedCapture);
+                peer.setUp(link, mtu, receivedCapture, offload);
             } catch (IOException e) {
                 throw new java.io.UncheckedIOException("cannot create the captures of " + peer, e);
             }
@@ -157,7 +172,7 @@ final class KernelPeer implements AutoCloseable {
         }
     }
 
-    private void setUp(Link link, int mtu, Path receivedCapture) throws IOException {
+    private void setUp(Link link, int mtu, Path receivedCapture, TapDevice.Offload offload) throws IOException {
         Sh.ok("ip", "netns", "add", ns);
         undo.push(() -> Sh.ok("ip", "netns", "del", ns));
         // Runs before the namespace goes: a test's kernel-side processes (and their children, e.g. a shell
@@ -169,8 +184,9 @@ final class KernelPeer implements AutoCloseable {
 
         NetworkDevice device;
         if (link == Link.TAP) {
-            TapDevice tap = TapDevice.open(kernelIfName, mtu);
+            TapDevice tap = TapDevice.open(kernelIfName, mtu, offload);
             undo.push(tap::close);
+            this.tap = tap;
             Sh.ok("ip", "link", "set", kernelIfName, "netns", ns);
             device = tap;
         } else {
@@ -196,15 +212,18 @@ final class KernelPeer implements AutoCloseable {
         ip("link", "set", "lo", "up");
 
         Files.createDirectories(PCAP_DIR);
-        PcapWriter all = new PcapWriter(capture);
-        undo.push(all::close);
         if (receivedCapture != null) {
             PcapWriter received = new PcapWriter(receivedCapture);
             undo.push(received::close);
             receiveRecorder = new ReceiveRecorder(device, received);
             device = receiveRecorder;
         }
-        NetworkDevice recorded = new PcapRecordingDevice(device, all, ReceiveRecorder::wallNanos);
+        NetworkDevice recorded = device;
+        if (capture != null) {
+            PcapWriter all = new PcapWriter(capture);
+            undo.push(all::close);
+            recorded = new PcapRecordingDevice(device, all, ReceiveRecorder::wallNanos);
+        }
         // Outermost, so that the capture shows when the kernel sent a frame, not when the gate let it through.
         gate = new InboundGate(recorded);
         loop = EventLoop.start(StackConfig.builder(stackMac, stackIp, 24).build(), gate);
@@ -301,6 +320,11 @@ final class KernelPeer implements AutoCloseable {
 
     Path capture() {
         return capture;
+    }
+
+    /** The TAP, or null over a veth pair. */
+    TapDevice tap() {
+        return tap;
     }
 
     EventLoop loop() {

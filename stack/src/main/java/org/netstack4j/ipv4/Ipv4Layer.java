@@ -142,7 +142,8 @@ public final class Ipv4Layer {
         int nextHop = broadcast || (destination & mask) == (self & mask) ? destination : stack.config().gateway().bits();
         int totalLength = frame.readableBytes() - EthernetFrame.HEADER_LENGTH;
         int id = nextIdentification++ & 0xFFFF;
-        if (totalLength <= stack.mtu()) {
+        // A device with TCP segmentation offload takes a larger TCP packet whole and cuts it to the MTU itself.
+        if (totalLength <= stack.mtu() || (protocol == Ipv4Packet.PROTO_TCP && totalLength <= stack.tcpPacketLimit())) {
             writeHeader(frame, EthernetFrame.HEADER_LENGTH, totalLength, id, dontFragment, false, 0,
                     protocol, tos, destination);
             stack.arp().output(frame, nextHop, broadcast);

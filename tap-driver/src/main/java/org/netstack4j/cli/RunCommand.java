@@ -64,7 +64,8 @@ public final class RunCommand implements Callable<Integer> {
                 session.start(link.config(), services.names());
                 printHowToTry(out, kernel, link.stackMac());
                 out.println("ready: " + link.address().address() + " on " + device.name()
-                        + (link.netns() != null ? " in namespace " + link.netns() : "") + " (mtu " + link.mtu() + ")");
+                        + (link.netns() != null ? " in namespace " + link.netns() : "") + " (mtu " + link.mtu()
+                        + (device.offloads() ? ", offloads on" : ", offloads off") + ")");
                 out.flush();
                 stop.await();
                 out.println();
