@@ -16,7 +16,7 @@ RUN_ARGS ?=
 build: $(JAR)
 
 $(JAR): pom.xml $(shell find stack/src/main tap-driver/src/main stack/pom.xml tap-driver/pom.xml -type f 2>/dev/null)
-	$(MVN) -DskipTests install
+	$(MVN) -DskipTests package
 	touch $(JAR)
 
 run: build
@@ -27,7 +27,8 @@ test:
 
 bench: build
 	$(MVN) -DskipTests -pl bench -am package
-	bench/run-bench.sh
+	set -o pipefail; bench/run-bench.sh | tee bench/target/bench-results.txt
+	if command -v python3 >/dev/null; then python3 bench/plot.py bench/target/bench-results.txt bench/target; fi
 
 clean:
 	./mvnw -B -q clean
