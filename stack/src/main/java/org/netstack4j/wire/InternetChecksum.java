@@ -1,7 +1,6 @@
 package org.netstack4j.wire;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.util.ResourceLeakDetector;
 
 /**
  * The Internet checksum (RFC 1071): the 16-bit one's complement of the one's complement sum of 16-bit words.
@@ -28,21 +27,13 @@ public final class InternetChecksum {
         long acc = sum & 0xFFFF_FFFFL;
         int end = index + length;
         int i = index;
-        if (ResourceLeakDetector.getLevel().ordinal() >= ResourceLeakDetector.Level.ADVANCED.ordinal()) {
-            // Under leak tracking every getX call is recorded with a stack trace: read through one bulk view
-            // instead (a new NIO buffer per call, which is why it is not the normal path).
-            java.nio.ByteBuffer nio = buf.nioBuffer(index, length).order(java.nio.ByteOrder.BIG_ENDIAN);
-            int shift = nio.position() - index;
-            for (; end - i >= 8; i += 8) {
-                acc = add64(acc, nio.getLong(i + shift));
-            }
-            return fold(tail(acc, length >= 8 ? nio.getLong(end + shift - 8) : shortTail(buf, i, end - i), end - i));
-        }
-        // Absolute reads on the buffer itself allocate nothing, whatever kind of buffer it is.
+        // Absolute reads on the buffer itself allocate nothing, whatever kind of buffer it is; past a leak
+        // detector's wrapper (see LeakTracking) they do not record a stack trace per word either.
+        ByteBuf b = LeakTracking.untracked(buf);
         for (; end - i >= 8; i += 8) {
-            acc = add64(acc, buf.getLong(i));
+            acc = add64(acc, b.getLong(i));
         }
-        return fold(tail(acc, length >= 8 ? buf.getLong(end - 8) : shortTail(buf, i, end - i), end - i));
+        return fold(tail(acc, length >= 8 ? b.getLong(end - 8) : shortTail(b, i, end - i), end - i));
     }
 
     /** Adds a big-endian 64-bit word as two 32-bit words, keeping the accumulator far from overflow. */

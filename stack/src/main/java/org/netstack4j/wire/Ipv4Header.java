@@ -107,6 +107,7 @@ public record Ipv4Header(int tos, int totalLength, int identification, boolean d
     private static void writeFields(ByteBuf buf, int offset, int headerLength, int tos, int totalLength,
                                     int identification, boolean dontFragment, boolean moreFragments,
                                     int fragmentOffset, int ttl, int protocol, int source, int destination) {
+        buf = LeakTracking.untracked(buf); // see LeakTracking: no stack trace per header field
         buf.setByte(offset + Ipv4Packet.VERSION_IHL, 0x40 | (headerLength / 4));
         buf.setByte(offset + Ipv4Packet.TOS, tos);
         buf.setShort(offset + Ipv4Packet.TOTAL_LENGTH, totalLength);

@@ -31,9 +31,9 @@ class InternetChecksumTest {
     }
 
     @Test
-    void bothReadingPathsAgreeWithTheDefinitionForEveryLengthAndOffset() {
-        // Tests run with leak detection at paranoid level, which takes the bulk-view path; production runs
-        // without it and reads words from the buffer. Check both, on heap and direct buffers.
+    void agreesWithTheDefinitionForEveryLengthAndOffsetWithAndWithoutLeakDetection() {
+        // Tests run with leak detection at paranoid level (buffers wrapped); production runs without it. Check
+        // both, on heap and direct buffers.
         byte[] data = new byte[300];
         new java.util.Random(5).nextBytes(data);
         io.netty.util.ResourceLeakDetector.Level saved = io.netty.util.ResourceLeakDetector.getLevel();
