@@ -151,6 +151,8 @@ bulk() {
   line "bulk-to-stack-$name" Mbit/s "$ts" "$tk"
   line "bulk-from-stack-$name" Mbit/s "$fs" "$fk"
   [ "$name" = 1500 ] && line cpu-per-gbit "cores/(Gbit/s)" "$cs" "$ck"
+  # Frames the kernel could not queue to the TAP because the stack did not read them fast enough.
+  echo "# kernel TAP queue drops during bulk-$name: $(ip -n "$NS_C" -s link show "$TAP" | awk '/TX:/ {getline; print $4; exit}')"
   stop_stack
   grep -o 'closed .*' bench/target/bench-stack.log | sed 's/^/# stack device at exit: /' || true
 }
