@@ -92,10 +92,15 @@ public final class StandardServices implements AutoCloseable {
         }
     }
 
+    /**
+     * Where every discard connection reads into. What lands here is never looked at (RFC 863), so all
+     * connections may share it, racing writes and all: an idle connection then holds no 16 KiB buffer of its own.
+     */
+    private static final byte[] DISCARDED = new byte[16384];
+
     private static void discard(org.netstack4j.adapter.StackSocket c) throws IOException {
         InputStream in = c.getInputStream();
-        byte[] buf = new byte[16384];
-        while (in.read(buf) > 0) {
+        while (in.read(DISCARDED) > 0) {
             // RFC 863: throw it away
         }
     }
