@@ -721,9 +721,9 @@ public final class TcpConnection {
             int unsent = snd.unsent();
             int window = Math.min(snd.wnd, snd.cwnd);
             int usable = snd.una + window - snd.nxt;
-            int len = Math.min(Math.min(unsent, snd.mss), Math.max(0, usable));
+            int len = Math.min(Math.min(unsent, layer.sendSize(snd.mss, snd.maxWnd)), Math.max(0, usable));
             if (len > 0) {
-                boolean full = len == snd.mss;
+                boolean full = len >= snd.mss;
                 boolean allQueued = len == unsent;
                 boolean idle = snd.flight() == 0;
                 boolean nagleAllows = noDelay || idle;

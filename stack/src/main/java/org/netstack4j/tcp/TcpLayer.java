@@ -110,6 +110,33 @@ public final class TcpLayer {
         stack.signalReadiness();
     }
 
+    /**
+     * How many bytes one output segment of a connection may carry, given its send MSS and the largest window the
+     * peer has offered. Normally the MSS; when the device does TCP segmentation offload and the peer takes
+     * full-MTU segments, as many whole MSS as fit a 64 KiB packet with the largest TCP header (the device cuts
+     * it into MSS-sized segments on the wire). Either way at most half the peer's largest window, as Linux does
+     * (RFC 1122 4.2.3.4 leaves it open): with one window-sized segment in flight a receiver that acknowledges
+     * every second segment would wait for its delayed-ACK timer each time, e.g. at MTU 65520 without window
+     * scaling.
+     */
+    int sendSize(int mss, int maxWindow) {
+        int size = mss;
+        int limit = stack.tcpPacketLimit();
+        if (limit > stack.mtu() && mss >= ourMss()) {
+            size = Math.max(mss, (limit - Ipv4Packet.MIN_HEADER_LENGTH - TcpSegment.MAX_HEADER_LENGTH) / mss * mss);
+        }
+        int cutoff = maxWindow > DEFAULT_MSS ? maxWindow / 2 : maxWindow;
+        if (cutoff > 0 && size > cutoff) {
+            size = Math.max(cutoff, MIN_SEGMENT);
+        }
+        return size;
+    }
+
+    /** RFC 9293 3.7.1: the MSS assumed when the peer sends none. */
+    private static final int DEFAULT_MSS = 536;
+    /** Smallest segment the half-window rule goes down to: RFC 791's 68-byte datagram minus 40 header bytes. */
+    private static final int MIN_SEGMENT = 28;
+
     /** Our MSS: the MTU minus 40 bytes of IPv4 and TCP headers (RFC 9293 3.7.1, RFC 879). */
     int ourMss() {
         return stack.mtu() - 40;
