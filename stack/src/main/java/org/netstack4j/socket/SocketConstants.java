@@ -62,6 +62,8 @@ public final class SocketConstants {
     public static final int TCP_KEEPCNT = 6;
     /** Congestion-control algorithm by name ("reno", "cubic"); a string option. */
     public static final int TCP_CONGESTION = 13;
+    /** A snapshot of the connection ({@code struct tcp_info}); read with {@link BsdSockets#tcpInfo}. */
+    public static final int TCP_INFO = 11;
 
     /** shutdown(2) modes. */
     public static final int SHUT_RD = 0;

@@ -41,7 +41,7 @@ final class SackRecovery {
     /** Takes the SACK blocks of an arriving ACK into the scoreboard; returns the bytes newly SACKed. */
     private int takeSacks(TcpInput seg) {
         int newly = 0;
-        for (int i = 0; i < seg.sackCount; i++) {
+        for (int i = 0; i < seg.sackBlocks; i++) {
             // Blocks beyond anything sent are bogus; blocks below SND.UNA are D-SACKs (RFC 2883) and say nothing
             // about loss. The scoreboard ignores both.
             if (SeqNum.leq(seg.sackRight[i], c.snd.max)) {
@@ -81,7 +81,7 @@ final class SackRecovery {
         TcpSender snd = c.snd;
         // RFC 6675 section 2: with SACK in use an ACK is a duplicate when it SACKs something new; an ACK without
         // any SACK option still counts the RFC 5681 way. A D-SACK alone reports a duplicate, not a loss (RFC 2883).
-        if (snd.una != snd.max && seg.ack == snd.una && (newly > 0 || classicDuplicate && seg.sackCount == 0)) {
+        if (snd.una != snd.max && seg.ack == snd.una && (newly > 0 || classicDuplicate && seg.sackBlocks == 0)) {
             snd.dupAcks++;
         }
         detectLoss();

@@ -39,10 +39,10 @@ class TcpSackGoodputTest {
         compare(0.05, seed);
     }
 
-    @Disabled("issue 5 asks for 2x at 1 % loss too; measured (2 MB, 2 ms RTT, 64 KB window, CUBIC) the ratio is"
-            + " 0.94-0.99 over seeds 1-6: at 1 % nearly every window holds at most one loss, which NewReno"
-            + " repairs in one RTT without a timeout just as SACK recovery does, so both runs are bound by the"
-            + " same congestion window; see the cc branch report")
+    @Disabled("issue 5 asks for 2x at 1 % loss too, not reached: measured (2 MB, 2 ms RTT, CUBIC) the ratio is"
+            + " 0.94-0.99 over seeds 1-6 with no timeout in either run; at 1 % nearly every window holds at most"
+            + " one loss, which NewReno repairs in one RTT as SACK recovery does, so both runs are bound by the"
+            + " same congestion window (see the cc branch report)")
     @ParameterizedTest(name = "loss 1%, seed {0}")
     @ValueSource(longs = {1, 2})
     void sackAtLeastDoublesGoodputAtOnePercentLoss(long seed) throws Exception {
@@ -87,7 +87,7 @@ class TcpSackGoodputTest {
             int s = b.accept(l).fd();
             b.fcntl(s, F_SETFL, O_NONBLOCK);
             TcpConnection sender = net.a.tcp().connections().getFirst();
-            boolean sackUsed = sender.sackOk;
+            boolean sackUsed = sender.sackPermitted;
             TcpTransferTest.Pump pump = new TcpTransferTest.Pump(a, c, b, s, SIZE, seed);
             long start = net.sim.clock().nanos();
             long limit = start + Duration.ofHours(1).toNanos();

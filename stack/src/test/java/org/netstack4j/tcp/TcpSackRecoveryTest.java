@@ -33,7 +33,7 @@ class TcpSackRecoveryTest {
                 new byte[0]);
         p.expect(ACK, 1, 1);
         p.api.connect(fd, new org.netstack4j.socket.SockAddrIn(org.netstack4j.testing.OneStack.PEER, p.peerPort));
-        assertTrue(p.conn().sackOk, "SACK negotiated");
+        assertTrue(p.conn().sackPermitted, "SACK negotiated");
         return fd;
     }
 
