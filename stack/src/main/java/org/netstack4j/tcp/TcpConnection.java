@@ -57,8 +57,10 @@ public final class TcpConnection {
     long timeWaitAt = Pollable.NEVER;
     long finWait2At = Pollable.NEVER;
     private boolean released;
-    private static final long OUT_OF_WINDOW_ACK_INTERVAL = 500_000_000L;
-    private long lastOutOfWindowAck = Long.MIN_VALUE / 2;
+    /** When the last out-of-window or challenge ACK was sent (Linux last_oow_ack_time); for their rate limit. */
+    private long lastInvalidAck = Long.MIN_VALUE / 2;
+    /** Data bytes the peer acknowledged in all (Linux bytes_acked), for the RFC 5961 5.2 ACK range check. */
+    private long bytesAcked;
     /** Time of the last segment received, for keep-alive. */
     long lastReceived;
 
@@ -126,6 +128,7 @@ public final class TcpConnection {
         rcv.mss = userMss > 0 ? Math.min(userMss, layer.ourMss()) : layer.ourMss();
         transition(TcpEvent.ACTIVE_OPEN);
         layer.sendSyn(this, false);
+        timeSyn();
         startRetransmitTimer();
     }
 
@@ -149,7 +152,19 @@ public final class TcpConnection {
         snd.wl2 = iss;
         transition(TcpEvent.RCV_SYN);
         layer.sendSyn(this, true);
+        timeSyn();
         startRetransmitTimer();
+    }
+
+    /**
+     * Times our SYN or SYN,ACK, so that the handshake gives the first RTT sample and the first data RTO follows
+     * the path instead of staying at the initial 1 s (RFC 6298 2.2; Linux measures the handshake too). A
+     * retransmitted SYN cancels the measurement (Karn, RFC 6298 3).
+     */
+    private void timeSyn() {
+        snd.timing = true;
+        snd.timedSeq = snd.iss;
+        snd.timedAt = layer.now();
     }
 
     private void applyMss(TcpInput seg) {
@@ -203,8 +218,21 @@ public final class TcpConnection {
             snd.retransmits = 0;
             snd.rtt.resetBackoff();
             transition(TcpEvent.RCV_SYN_ACK);
-            sendAck();
+            if (seg.payloadLength > 0 || seg.has(FIN)) {
+                // RFC 9293 3.10.7.3: "If there are other controls or text in the segment, then continue
+                // processing at the sixth step ... where the URG bit is checked". The text starts after the SYN.
+                seg.flags &= ~SYN;
+                seg.seq += 1;
+                rcv.window(); // the window our SYN offered, now anchored at IRS+1
+                processTextAndFin(seg);
+                if (state == ESTABLISHED || state == CLOSE_WAIT) {
+                    sendAck(); // processTextAndFin may have delayed it; the handshake's ACK goes now
+                }
+            } else {
+                sendAck();
+            }
             output();
+            layer.reschedule(this);
         } else {
             // Simultaneous open: answer with SYN,ACK carrying our ISS (RFC 9293 3.10.7.3, "Otherwise...").
             transition(TcpEvent.RCV_SIMULTANEOUS_SYN);
@@ -248,9 +276,29 @@ public final class TcpConnection {
         }
         boolean zeroWindowProbe = !acceptable && wnd == 0 && seg.seq == rcv.nxt;
         if (!acceptable && !zeroWindowProbe) {
+            if (seg.has(RST)) {
+                return; // RFC 5961 3.2: a RST outside the window is dropped silently
+            }
+            if (seg.has(SYN) && !seg.has(ACK) && state == SYN_RECEIVED && parent != null && seg.seq == rcv.irs) {
+                // The peer retransmitted its SYN: our SYN,ACK was lost. Like Linux, resend it at once, within
+                // the per-connection limit (TCPACKSkippedSynRecv), instead of a bare ACK it cannot use.
+                if (!invalidRateLimited(Counter.TCP_ACK_SKIPPED_SYN_RECV)) {
+                    snd.timing = false; // Karn: the SYN,ACK is sent twice now
+                    layer.sendSyn(this, true);
+                }
+                return;
+            }
+            if (seg.has(SYN) && state.synchronizedState() && state != TIME_WAIT) {
+                // RFC 5961 4.2: a SYN draws a challenge ACK "irrespective of the sequence number".
+                layer.count(Counter.TCP_SYN_CHALLENGE);
+                layer.sendChallengeAck(this);
+                return;
+            }
             // "If an incoming segment is not acceptable, an acknowledgment should be sent in reply (unless the
-            // RST bit is set)" — also what keeps TIME-WAIT answering retransmitted FINs below.
-            if (!seg.has(RST) && mayAnswerOutOfWindow()) {
+            // RST bit is set)" — also what keeps TIME-WAIT answering retransmitted FINs below. Only segments that
+            // could be part of an ACK loop (no data, or a SYN) are rate limited, as in Linux tcp_oow_rate_limited.
+            boolean mayLoop = segLen == 0 || seg.has(SYN);
+            if (state == TIME_WAIT || !mayLoop || !invalidRateLimited(Counter.TCP_ACK_SKIPPED_SEQ)) {
                 layer.count(Counter.TCP_OUT_OF_WINDOW);
                 sendAck();
                 if (state == TIME_WAIT && seg.has(FIN)) {
@@ -308,6 +356,7 @@ public final class TcpConnection {
                 return;
             }
             // RFC 9293 3.10.7.4 (RFC 5961 4.2): a SYN in a synchronized state draws a challenge ACK.
+            layer.count(Counter.TCP_SYN_CHALLENGE);
             layer.sendChallengeAck(this);
             return;
         }
@@ -339,6 +388,13 @@ public final class TcpConnection {
         if (!processAck(seg)) {
             return;
         }
+        processTextAndFin(seg);
+        output();
+        layer.reschedule(this);
+    }
+
+    /** RFC 9293 3.10.7.4 steps six to eight: URG, the segment text, the FIN bit. */
+    private void processTextAndFin(TcpInput seg) {
         // Sixth: URG (ignored, RFC 6093 discourages its use). Seventh: the segment text.
         if (seg.payloadLength > 0 && state.receivesData()) {
             receiveText(seg);
@@ -363,21 +419,21 @@ public final class TcpConnection {
         } else if (seg.has(FIN) && (state == CLOSE_WAIT || state == CLOSING || state == LAST_ACK)) {
             sendAck();
         }
-        output();
-        layer.reschedule(this);
     }
 
     /**
-     * Out-of-window segments are answered at most every 500 ms (Linux tcp_invalid_ratelimit, RFC 5961 7), so
-     * that two confused ends cannot ping-pong ACKs forever. A retransmitted FIN in TIME-WAIT still gets its ACK.
+     * The per-connection limit on ACKs sent in reply to invalid segments (out-of-window duplicates and RFC 5961
+     * challenges share it, as in Linux): at most one per tcp_invalid_ratelimit, so that two confused ends cannot
+     * ping-pong ACKs forever (RFC 5961 7). True, and {@code skipped} counted, when this one must not be sent.
      */
-    private boolean mayAnswerOutOfWindow() {
+    boolean invalidRateLimited(Counter skipped) {
         long now = layer.now();
-        if (state != TIME_WAIT && now - lastOutOfWindowAck < OUT_OF_WINDOW_ACK_INTERVAL) {
-            return false;
+        if (now - lastInvalidAck < profile.robustness().invalidRateLimit().toNanos()) {
+            layer.count(skipped);
+            return true;
         }
-        lastOutOfWindowAck = now;
-        return true;
+        lastInvalidAck = now;
+        return false;
     }
 
     private boolean finAcked() {
@@ -387,8 +443,16 @@ public final class TcpConnection {
     /** RFC 9293 3.10.7.4 "fifth, check the ACK field" for synchronized states; false to drop the segment. */
     private boolean processAck(TcpInput seg) {
         if (SeqNum.gt(seg.ack, snd.max)) {
-            // Acknowledges something never sent: ACK and drop.
-            sendAck();
+            // Acknowledges something never sent: ACK and drop (RFC 9293 3.10.7.4); throttled like any challenge.
+            layer.sendChallengeAck(this);
+            return false;
+        }
+        // RFC 5961 5.2: acceptable only if SND.UNA - MAX.SND.WND =< SEG.ACK; otherwise discard the segment, data
+        // and all, and send a (challenge) ACK. Like Linux, the window is also bounded by the data acknowledged so
+        // far, so that early in a connection no ACK below ISS+1 passes.
+        long maxWindow = Math.min(snd.maxWnd & 0xFFFF_FFFFL, bytesAcked);
+        if (SeqNum.lt(seg.ack, snd.una) && (snd.una - seg.ack & 0xFFFF_FFFFL) > maxWindow) {
+            layer.sendChallengeAck(this);
             return false;
         }
         boolean newData = SeqNum.gt(seg.ack, snd.una);
@@ -402,6 +466,7 @@ public final class TcpConnection {
                 dataAcked -= 1; // our SYN occupies the ISS (RFC 9293 3.3.1); it is not in the send queue
             }
             snd.queue.acknowledge(dataAcked);
+            bytesAcked += dataAcked;
             snd.una = seg.ack;
             if (SeqNum.gt(snd.una, snd.nxt)) {
                 // After a timeout moved SND.NXT back, an ACK may cover data sent before it.
@@ -713,11 +778,13 @@ public final class TcpConnection {
         snd.rtt.backOff();
         switch (state) {
             case SYN_SENT -> {
+                snd.timing = false; // Karn
                 snd.totalRetransmits++;
                 layer.trace(this, state, state, "SYN_RETRANSMIT");
                 layer.sendSyn(this, false);
             }
             case SYN_RECEIVED -> {
+                snd.timing = false; // Karn
                 snd.totalRetransmits++;
                 layer.trace(this, state, state, "SYN_ACK_RETRANSMIT");
                 layer.sendSyn(this, true);

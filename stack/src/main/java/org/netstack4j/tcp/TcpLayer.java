@@ -54,6 +54,7 @@ public final class TcpLayer {
     private final TcpSegment tx = new TcpSegment();
     private final TcpOptionReader options = new TcpOptionReader();
     private final TcpInput input = new TcpInput();
+    private final ChallengeAckLimiter challengeAcks;
     private int defaultReceiveBuffer = 131_072;
     private int defaultSendBuffer = 131_072;
 
@@ -64,6 +65,9 @@ public final class TcpLayer {
         this.isn = new IsnGenerator(isnKey);
         this.ephemeral = new EphemeralPorts(stack.config().ephemeralPortLow(), stack.config().ephemeralPortHigh(),
                 stack.random().nextLong());
+        // Its own seeded stream, so that the budget draws do not shift the ports and identifiers of other users.
+        this.challengeAcks = new ChallengeAckLimiter(profile.robustness().challengeAckLimit(),
+                new java.util.SplittableRandom(stack.config().seed() ^ 0x5961_5961L));
     }
 
     // ---------------------------------------------------------------- plumbing for connections
@@ -306,8 +310,19 @@ public final class TcpLayer {
         transmit(f, remoteIp);
     }
 
-    /** RFC 5961 challenge ACK: the current ACK, which a legitimate peer answers with an exact RST. */
+    /**
+     * RFC 5961 challenge ACK: the current ACK, which a legitimate peer answers with an exact RST (3.2), a RST
+     * for its new incarnation (4.2) or nothing. Throttled as RFC 5961 7 asks, in Linux's order: first the
+     * connection's own limit (one per tcp_invalid_ratelimit, shared with out-of-window ACKs), then the stack-wide
+     * budget of tcp_challenge_ack_limit.
+     */
     void sendChallengeAck(TcpConnection c) {
+        if (c.invalidRateLimited(Counter.TCP_ACK_SKIPPED_CHALLENGE)) {
+            return;
+        }
+        if (!challengeAcks.tryTake(now())) {
+            return;
+        }
         count(Counter.TCP_CHALLENGE_ACKS);
         c.sendAck();
     }

@@ -22,21 +22,22 @@ import java.time.Duration;
  * @param keepaliveIdle        idle time before the first keep-alive probe (Linux 7200 s)
  * @param keepaliveInterval    time between probes (Linux 75 s)
  * @param keepaliveProbes      unanswered probes before ETIMEDOUT (Linux 9)
+ * @param robustness           challenge ACK limits, SYN cookies, ECN and path MTU settings
  */
 public record TcpProfile(String name, Duration minRto, Duration initialRto, Duration maxRto, Duration delayedAck,
                          int quickAcks, int initialWindow, int synRetries, int synAckRetries, int dataRetries,
                          Duration msl, Duration finWait2Timeout, Duration keepaliveIdle, Duration keepaliveInterval,
-                         int keepaliveProbes) {
+                         int keepaliveProbes, TcpRobustness robustness) {
 
     /** Linux's observable defaults. */
     public static final TcpProfile LINUX = new TcpProfile("linux", Duration.ofMillis(200), Duration.ofSeconds(1),
             Duration.ofSeconds(120), Duration.ofMillis(40), 16, 10, 6, 5, 15, Duration.ofSeconds(30),
-            Duration.ofSeconds(60), Duration.ofSeconds(7200), Duration.ofSeconds(75), 9);
+            Duration.ofSeconds(60), Duration.ofSeconds(7200), Duration.ofSeconds(75), 9, TcpRobustness.LINUX);
 
     /** RFC-recommended values. */
     public static final TcpProfile RFC = new TcpProfile("rfc", Duration.ofSeconds(1), Duration.ofSeconds(1),
             Duration.ofSeconds(60), Duration.ofMillis(200), 0, 10, 6, 5, 15, Duration.ofMinutes(2),
-            Duration.ofSeconds(60), Duration.ofSeconds(7200), Duration.ofSeconds(75), 9);
+            Duration.ofSeconds(60), Duration.ofSeconds(7200), Duration.ofSeconds(75), 9, TcpRobustness.RFC);
 
     /** The profile called {@code name}; IllegalArgumentException naming the known ones otherwise. */
     public static TcpProfile named(String name) {
@@ -50,6 +51,13 @@ public record TcpProfile(String name, Duration minRto, Duration initialRto, Dura
     /** This profile with another MSL (TIME-WAIT lasts twice as long). */
     public TcpProfile withMsl(Duration v) {
         return new TcpProfile(name, minRto, initialRto, maxRto, delayedAck, quickAcks, initialWindow, synRetries,
-                synAckRetries, dataRetries, v, finWait2Timeout, keepaliveIdle, keepaliveInterval, keepaliveProbes);
+                synAckRetries, dataRetries, v, finWait2Timeout, keepaliveIdle, keepaliveInterval, keepaliveProbes,
+                robustness);
+    }
+
+    /** This profile with other robustness settings (the sysctl-like knobs of {@link TcpRobustness}). */
+    public TcpProfile withRobustness(TcpRobustness v) {
+        return new TcpProfile(name, minRto, initialRto, maxRto, delayedAck, quickAcks, initialWindow, synRetries,
+                synAckRetries, dataRetries, msl, finWait2Timeout, keepaliveIdle, keepaliveInterval, keepaliveProbes, v);
     }
 }
