@@ -92,6 +92,8 @@ public enum Counter {
     TCP_SYNCOOKIES_SENT("TcpExt", "SyncookiesSent"),
     TCP_SYNCOOKIES_RECV("TcpExt", "SyncookiesRecv"),
     TCP_SYNCOOKIES_FAILED("TcpExt", "SyncookiesFailed"),
+    TCP_REQ_Q_FULL_DO_COOKIES("TcpExt", "TCPReqQFullDoCookies"),
+    TCP_REQ_Q_FULL_DROP("TcpExt", "TCPReqQFullDrop"),
     TCP_OUT_OF_WINDOW_ICMPS("TcpExt", "OutOfWindowIcmps"),
     TCP_LISTEN_OVERFLOWS("TcpExt", "ListenOverflows"),
     TCP_LISTEN_DROPS("TcpExt", "ListenDrops"),

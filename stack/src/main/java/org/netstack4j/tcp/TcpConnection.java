@@ -167,9 +167,38 @@ public final class TcpConnection {
         snd.timedAt = layer.now();
     }
 
+    /**
+     * Passive open from a returning SYN cookie: the state the SYN,ACK would have created is rebuilt from the ACK
+     * ({@code seg}: SEQ = IRS + 1, ACK = ISS + 1) and the MSS the cookie carried; the ACK is then processed as
+     * the one that completes the handshake (RFC 9293 3.10.7.4), with any data it carries.
+     */
+    void acceptCookie(TcpListener listener, TcpInput seg, int cookieMss) {
+        parent = listener;
+        state = LISTEN;
+        rcv.irs = seg.seq - 1;
+        rcv.nxt = seg.seq;
+        rcv.advertisedRight = rcv.nxt;
+        rcv.mss = layer.ourMss();
+        rcv.window(); // what the cookie's SYN,ACK offered: the whole receive buffer
+        snd.iss = seg.ack - 1;
+        snd.una = snd.iss;
+        snd.nxt = snd.iss + 1;
+        snd.max = snd.iss + 1;
+        applyMss(cookieMss);
+        snd.cwnd = profile.initialWindow() * snd.mss;
+        snd.wnd = seg.window;
+        snd.maxWnd = seg.window;
+        transition(TcpEvent.RCV_SYN);
+        arrive(seg);
+    }
+
     private void applyMss(TcpInput seg) {
+        applyMss(seg.mss);
+    }
+
+    private void applyMss(int peerMss) {
         // RFC 9293 3.7.1: without the option assume 536; never more than our MTU allows.
-        int peer = seg.mss > 0 ? seg.mss : 536;
+        int peer = peerMss > 0 ? peerMss : 536;
         int cap = userMss > 0 ? Math.min(userMss, layer.ourMss()) : layer.ourMss();
         snd.mss = Math.max(64, Math.min(peer, cap));
     }

@@ -55,6 +55,7 @@ public final class TcpLayer {
     private final TcpOptionReader options = new TcpOptionReader();
     private final TcpInput input = new TcpInput();
     private final ChallengeAckLimiter challengeAcks;
+    private final SynCookies cookies;
     private int defaultReceiveBuffer = 131_072;
     private int defaultSendBuffer = 131_072;
 
@@ -63,6 +64,7 @@ public final class TcpLayer {
         this.stack = stack;
         this.profile = profile;
         this.isn = new IsnGenerator(isnKey);
+        this.cookies = new SynCookies(isnKey);
         this.ephemeral = new EphemeralPorts(stack.config().ephemeralPortLow(), stack.config().ephemeralPortHigh(),
                 stack.random().nextLong());
         // Its own seeded stream, so that the budget draws do not shift the ports and identifiers of other users.
@@ -218,6 +220,12 @@ public final class TcpLayer {
             return;
         }
         if (in.has(ACK)) {
+            if (!in.has(SYN) && (synCookieMode() == 2 || l.cookiesRecentlySent(now()))) {
+                if (acceptCookie(l, in, localIp, remoteIp, remotePort, localPort)) {
+                    return;
+                }
+                count(Counter.TCP_SYNCOOKIES_FAILED);
+            }
             sendReset(localIp, localPort, remoteIp, remotePort, in.ack, 0, false);
             return;
         }
@@ -235,18 +243,74 @@ public final class TcpLayer {
             count(Counter.TCP_LISTEN_DROPS);
             return;
         }
-        if (!l.hasRoomForSyn()) {
+        boolean full = !l.hasRoomForSyn();
+        if (full && synCookieMode() == 0) {
+            count(Counter.TCP_REQ_Q_FULL_DROP);
             count(Counter.TCP_LISTEN_DROPS);
             return;
         }
+        if (full || synCookieMode() == 2) {
+            if (full) {
+                count(Counter.TCP_REQ_Q_FULL_DO_COOKIES);
+            }
+            sendCookieSynAck(l, in, localIp, remoteIp, remotePort, localPort);
+            return;
+        }
+        TcpConnection c = passiveConnection(l, localIp, remoteIp, remotePort, localPort);
+        l.halfOpen.add(c);
+        c.acceptSyn(l, in, iss);
+    }
+
+    /** A connection born from listener {@code l}, registered in the demultiplexer, not yet accepted. */
+    private TcpConnection passiveConnection(TcpListener l, int localIp, int remoteIp, int remotePort, int localPort) {
         TcpConnection c = new TcpConnection(this, localIp, localPort, remoteIp, remotePort, l.receiveBuffer,
                 l.sendBuffer);
         c.orphaned = true; // nobody holds it until accept()
         c.noDelay = l.noDelay;
         c.keepAlive = l.keepAlive;
         connections.put(key(remoteIp, remotePort, localPort), c);
-        l.halfOpen.add(c);
-        c.acceptSyn(l, in, iss);
+        return c;
+    }
+
+    private int synCookieMode() {
+        return profile.robustness().synCookies();
+    }
+
+    /**
+     * Answers a SYN statelessly (RFC 4987 3.6): a SYN,ACK whose ISS is a {@link SynCookies cookie}. Without
+     * timestamps a cookie can only carry the MSS, so the connection goes without window scaling, SACK and ECN,
+     * as it does in Linux. Hook for timestamps: when the SYN carries TSopt, the SYN,ACK's TSval should end in
+     * {@link SynCookies#timestampBits} and {@link #acceptCookie} read them back from the ACK's TSecr.
+     */
+    private void sendCookieSynAck(TcpListener l, TcpInput in, int localIp, int remoteIp, int remotePort,
+                                  int localPort) {
+        int iss = cookies.make(localIp, localPort, remoteIp, remotePort, in.seq, in.mss, now());
+        l.lastCookieSent = now();
+        int window = Math.min(l.receiveBuffer, 65_535);
+        ByteBuf f = stack.ipv4().allocate(TcpSegment.MIN_HEADER_LENGTH + 4);
+        writeHeader(f, Ipv4Layer.TRANSPORT_OFFSET, localPort, remotePort, iss, in.seq + 1, SYN | ACK, window, 0,
+                localIp, remoteIp, ourMss());
+        count(Counter.TCP_SYNCOOKIES_SENT);
+        transmit(f, remoteIp);
+    }
+
+    /** An ACK that may return a cookie: if it does, the connection is created (Linux cookie_v4_check). */
+    private boolean acceptCookie(TcpListener l, TcpInput in, int localIp, int remoteIp, int remotePort,
+                                 int localPort) {
+        int mss = cookies.check(localIp, localPort, remoteIp, remotePort, in.seq - 1, in.ack - 1, now());
+        if (mss == 0) {
+            return false;
+        }
+        count(Counter.TCP_SYNCOOKIES_RECV);
+        if (!l.hasRoomToAccept()) {
+            // As for a stateful handshake: ignore the ACK; the peer's retransmission may find room.
+            count(Counter.TCP_LISTEN_OVERFLOWS);
+            count(Counter.TCP_LISTEN_DROPS);
+            return true;
+        }
+        TcpConnection c = passiveConnection(l, localIp, remoteIp, remotePort, localPort);
+        c.acceptCookie(l, in, mss);
+        return true;
     }
 
     /** A SYN for a TIME-WAIT connection with a higher sequence number reopens the four-tuple, as Linux does. */
