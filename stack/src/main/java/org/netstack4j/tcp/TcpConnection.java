@@ -63,6 +63,10 @@ public final class TcpConnection {
     private long bytesAcked;
     /** Time of the last segment received, for keep-alive. */
     long lastReceived;
+    /** The last ICMP soft error (RFC 1122 4.2.3.9): reported instead of ETIMEDOUT if the connection times out. */
+    Errno softError;
+    /** The MSS the peer announced, bounded by our MTU and TCP_MAXSEG: the ceiling for path MTU changes. */
+    private int mssCeiling = 536;
 
     TcpConnection(TcpLayer layer, int localIp, int localPort, int remoteIp, int remotePort, int rcvBuf, int sndBuf) {
         this.layer = layer;
@@ -200,7 +204,66 @@ public final class TcpConnection {
         // RFC 9293 3.7.1: without the option assume 536; never more than our MTU allows.
         int peer = peerMss > 0 ? peerMss : 536;
         int cap = userMss > 0 ? Math.min(userMss, layer.ourMss()) : layer.ourMss();
-        snd.mss = Math.max(64, Math.min(peer, cap));
+        mssCeiling = Math.max(64, Math.min(peer, cap));
+        snd.mss = Math.min(mssCeiling, layer.pathMss(remoteIp));
+    }
+
+    // ---------------------------------------------------------------- ICMP (RFC 1122 4.2.3.9, RFC 5927)
+
+    /** RFC 5927 4.1 (Linux too): an ICMP error must quote a sequence number we sent and is not yet acknowledged. */
+    boolean quotesOutstanding(int seq) {
+        return SeqNum.geq(seq, snd.una) && SeqNum.lt(seq, snd.max);
+    }
+
+    /**
+     * An ICMP error other than "fragmentation needed" for this connection. As Linux does: in SYN-SENT it ends the
+     * connect (ECONNREFUSED for port unreachable, EHOSTUNREACH, ...); a half-open passive connection is dropped
+     * quietly; an established one only remembers it as a soft error (RFC 1122 4.2.3.9: "MUST NOT abort" for
+     * soft errors; Linux treats the hard codes the same way once connected), reported if it times out.
+     */
+    void icmpError(Errno errno) {
+        switch (state) {
+            case SYN_SENT -> {
+                error = errno;
+                reset = true;
+                transition(TcpEvent.ABORT);
+            }
+            case SYN_RECEIVED -> {
+                if (parent != null) {
+                    transition(TcpEvent.RETURN_TO_LISTEN);
+                    layer.dropEmbryo(this);
+                } else {
+                    softError = errno;
+                }
+            }
+            default -> softError = errno;
+        }
+    }
+
+    /**
+     * The path to the peer got a smaller MTU (RFC 1191 6.4): segments shrink to fit, and what was sent in too
+     * large segments is sent again at once, without a congestion response, since the loss was not congestion
+     * (as Linux tcp_simple_retransmit).
+     */
+    void pathMtuLowered(int mtu) {
+        int mss = Math.min(mssCeiling, mtu - 40);
+        if (mss >= snd.mss) {
+            return;
+        }
+        snd.mss = mss;
+        if (!state.synchronizedState() || state == TIME_WAIT || snd.una == snd.max || !SeqNum.gt(snd.una, snd.iss)) {
+            return;
+        }
+        snd.timing = false; // Karn: what follows is sent twice
+        snd.nxt = snd.una;
+        snd.finSent = false;
+        layer.trace(this, state, state, "PMTU_RETRANSMIT");
+        output();
+        layer.reschedule(this);
+    }
+
+    private Errno timeoutError() {
+        return softError != null ? softError : Errno.ETIMEDOUT;
     }
 
     // ---------------------------------------------------------------- segment arrival
@@ -793,7 +856,7 @@ public final class TcpConnection {
             default -> profile.dataRetries();
         };
         if (snd.retransmits >= limit) {
-            error = Errno.ETIMEDOUT;
+            error = timeoutError();
             reset = true;
             if (state == SYN_RECEIVED && parent != null) {
                 transition(TcpEvent.TIMEOUT);
@@ -870,7 +933,7 @@ public final class TcpConnection {
         }
         if (keepaliveSent >= keepProbes) {
             // Like Linux: give up with ETIMEDOUT and tell the peer with a RST.
-            error = Errno.ETIMEDOUT;
+            error = timeoutError();
             reset = true;
             layer.sendReset(localIp, localPort, remoteIp, remotePort, snd.max, 0, false);
             transition(TcpEvent.TIMEOUT);

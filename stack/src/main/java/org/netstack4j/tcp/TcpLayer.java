@@ -56,6 +56,7 @@ public final class TcpLayer {
     private final TcpInput input = new TcpInput();
     private final ChallengeAckLimiter challengeAcks;
     private final SynCookies cookies;
+    private final PathMtu pathMtu;
     private int defaultReceiveBuffer = 131_072;
     private int defaultSendBuffer = 131_072;
 
@@ -65,6 +66,7 @@ public final class TcpLayer {
         this.profile = profile;
         this.isn = new IsnGenerator(isnKey);
         this.cookies = new SynCookies(isnKey);
+        this.pathMtu = new PathMtu(stack.mtu(), profile.robustness().minPathMtu());
         this.ephemeral = new EphemeralPorts(stack.config().ephemeralPortLow(), stack.config().ephemeralPortHigh(),
                 stack.random().nextLong());
         // Its own seeded stream, so that the budget draws do not shift the ports and identifiers of other users.
@@ -105,6 +107,41 @@ public final class TcpLayer {
     /** Our MSS: the MTU minus 40 bytes of IPv4 and TCP headers (RFC 9293 3.7.1, RFC 879). */
     int ourMss() {
         return stack.mtu() - 40;
+    }
+
+    /** The largest segment the path to {@code remoteIp} carries: its path MTU minus 40 bytes of headers. */
+    int pathMss(int remoteIp) {
+        return pathMtu.get(remoteIp, now()) - 40;
+    }
+
+    /**
+     * An ICMP error quoting one of our TCP segments ({@code seq}, {@code sentLength} bytes of IPv4, sent from
+     * {@code localPort} to {@code remoteIp:remotePort}). RFC 5927 4.1: it is believed only if the connection
+     * exists and the quoted sequence number is outstanding (Linux counts the others as OutOfWindowIcmps).
+     * {@code errno} EMSGSIZE is "fragmentation needed" with {@code nextHopMtu} (RFC 1191).
+     */
+    public void icmpError(int remoteIp, int remotePort, int localPort, int seq, int sentLength, Errno errno,
+                          int nextHopMtu) {
+        TcpConnection c = connections.get(key(remoteIp, remotePort, localPort));
+        if (c == null) {
+            return;
+        }
+        if (!c.quotesOutstanding(seq)) {
+            count(Counter.TCP_OUT_OF_WINDOW_ICMPS);
+            return;
+        }
+        if (errno != Errno.EMSGSIZE) {
+            c.icmpError(errno);
+            return;
+        }
+        int mtu = pathMtu.lower(remoteIp, nextHopMtu, sentLength, now());
+        if (mtu > 0) {
+            for (TcpConnection other : List.copyOf(connections.values())) {
+                if (other.remoteIp == remoteIp) {
+                    other.pathMtuLowered(mtu);
+                }
+            }
+        }
     }
 
     void trace(TcpConnection c, TcpState from, TcpState to, String cause) {
