@@ -2,6 +2,7 @@ package org.netstack4j.tcp;
 
 import static org.netstack4j.tcp.TcpState.*;
 import static org.netstack4j.wire.TcpSegment.ACK;
+import static org.netstack4j.wire.TcpSegment.ECE;
 import static org.netstack4j.wire.TcpSegment.FIN;
 import static org.netstack4j.wire.TcpSegment.PSH;
 import static org.netstack4j.wire.TcpSegment.RST;
@@ -27,6 +28,8 @@ public final class TcpConnection {
     final int remotePort;
     final TcpSender snd;
     final TcpReceiver rcv;
+    /** ECN state (RFC 3168). */
+    final Ecn ecn = new Ecn();
     TcpState state = CLOSED;
     /** The listener this connection was born from (passive open), until accepted. */
     TcpListener parent;
@@ -130,6 +133,7 @@ public final class TcpConnection {
         snd.max = iss + 1;
         snd.cwnd = profile.initialWindow() * snd.mss;
         rcv.mss = userMss > 0 ? Math.min(userMss, layer.ourMss()) : layer.ourMss();
+        ecn.requested = profile.robustness().ecn() == 1;
         transition(TcpEvent.ACTIVE_OPEN);
         layer.sendSyn(this, false);
         timeSyn();
@@ -154,6 +158,8 @@ public final class TcpConnection {
         snd.maxWnd = seg.window;
         snd.wl1 = seg.seq;
         snd.wl2 = iss;
+        // RFC 3168 6.1.1: accept an ECN-setup SYN unless ECN is off (tcp_ecn 1 and 2 both accept).
+        ecn.ok = profile.robustness().ecn() != 0 && Ecn.isSetupSyn(seg.flags);
         transition(TcpEvent.RCV_SYN);
         layer.sendSyn(this, true);
         timeSyn();
@@ -301,6 +307,7 @@ public final class TcpConnection {
             snd.una = seg.ack;
             sampleRtt(seg.ack);
         }
+        ecn.ok = ackOk && ecn.requested && Ecn.isSetupSynAck(seg.flags);
         snd.wnd = seg.window;
         snd.maxWnd = Math.max(snd.maxWnd, seg.window);
         snd.wl1 = seg.seq;
@@ -480,6 +487,10 @@ public final class TcpConnection {
         if (!processAck(seg)) {
             return;
         }
+        if (ecn.onArrival(seg.flags, seg.ce)) {
+            // Congestion on the way to us: get the ECE to the sender without the delayed-ACK wait (as Linux does).
+            rcv.quickAcks = Math.max(rcv.quickAcks, 1);
+        }
         processTextAndFin(seg);
         output();
         layer.reschedule(this);
@@ -580,6 +591,9 @@ public final class TcpConnection {
                 && snd.una != snd.max && !seg.has(FIN)) {
             onDuplicateAck();
         }
+        if (seg.has(ECE) && ecn.onEcho(snd.una, snd.max, snd.inRecovery)) {
+            onEcnCongestion();
+        }
         // Window update (RFC 9293 3.10.7.4): only from a segment newer than the last one used.
         if (SeqNum.lt(snd.wl1, seg.seq) || (snd.wl1 == seg.seq && SeqNum.leq(snd.wl2, seg.ack))) {
             snd.wnd = seg.window;
@@ -626,6 +640,15 @@ public final class TcpConnection {
             snd.cwnd += Math.max(1, (int) ((long) snd.mss * snd.mss / snd.cwnd));
         }
         snd.dupAcks = 0;
+    }
+
+    /**
+     * RFC 3168 6.1.2: an ECN-Echo is a congestion signal without a loss; halve the window as for a loss
+     * (RFC 5681 equation 4) but retransmit nothing. The one place congestion control hears of ECN.
+     */
+    private void onEcnCongestion() {
+        snd.ssthresh = Math.max((snd.max - snd.una) / 2, 2 * snd.mss);
+        snd.cwnd = snd.ssthresh;
     }
 
     /** RFC 5681 3.2: the third duplicate ACK starts fast retransmit and fast recovery. */

@@ -207,6 +207,7 @@ public final class TcpLayer {
         in.buffer = buf;
         in.payloadOffset = seg.payloadOffset();
         in.payloadLength = seg.payloadLength();
+        in.ce = (ip.tos() & Ecn.CE) == Ecn.CE;
         if ((in.flags & SYN) != 0 && options.reset(seg)) {
             while (options.next()) {
                 if (options.kind() == TcpOption.KIND_MSS) {
@@ -378,6 +379,8 @@ public final class TcpLayer {
     void sendSegment(TcpConnection c, int flags, int seq, int queueOffset, int len) {
         int window = c.rcv.window();
         int ackNo = (flags & ACK) != 0 ? c.rcv.nxt : 0;
+        boolean newData = len > 0 && SeqNum.geq(seq, c.snd.max);
+        flags |= c.ecn.segmentFlags(flags, newData);
         ByteBuf f = stack.ipv4().allocate(TcpSegment.MIN_HEADER_LENGTH + len);
         int at = Ipv4Layer.TRANSPORT_OFFSET;
         if (len > 0) {
@@ -387,7 +390,7 @@ public final class TcpLayer {
         if ((flags & ACK) != 0) {
             c.ackSent();
         }
-        transmit(f, c.remoteIp);
+        transmit(f, c.remoteIp, c.ecn.ipField(newData));
     }
 
     /** Sends our SYN (or SYN-ACK) with the MSS option. */
@@ -395,7 +398,8 @@ public final class TcpLayer {
         int window = c.rcv.window();
         ByteBuf f = stack.ipv4().allocate(TcpSegment.MIN_HEADER_LENGTH + 4);
         writeHeader(f, Ipv4Layer.TRANSPORT_OFFSET, c.localPort, c.remotePort, c.snd.iss, withAck ? c.rcv.nxt : 0,
-                SYN | (withAck ? ACK : 0), window, 0, c.localIp(), c.remoteIp, c.rcv.mss);
+                SYN | (withAck ? ACK : 0) | c.ecn.synFlags(withAck, c.state == TcpState.SYN_SENT && c.snd.retransmits > 0),
+                window, 0, c.localIp(), c.remoteIp, c.rcv.mss);
         if (withAck) {
             c.ackSent();
         }
@@ -447,8 +451,13 @@ public final class TcpLayer {
     }
 
     private void transmit(ByteBuf frame, int destination) {
+        transmit(frame, destination, Ecn.NOT_ECT);
+    }
+
+    /** Sends with DF set (path MTU discovery, RFC 1191 3) and {@code ecnField} in the IPv4 header's ECN bits. */
+    private void transmit(ByteBuf frame, int destination, int ecnField) {
         count(Counter.TCP_OUT_SEGS);
-        stack.ipv4().output(frame, destination, Ipv4Packet.PROTO_TCP, 0, true);
+        stack.ipv4().output(frame, destination, Ipv4Packet.PROTO_TCP, ecnField, true);
     }
 
     // ---------------------------------------------------------------- opening
