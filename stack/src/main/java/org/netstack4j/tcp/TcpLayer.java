@@ -109,9 +109,14 @@ public final class TcpLayer {
         return stack.mtu() - 40;
     }
 
+    /** The path MTU towards {@code remoteIp}: the interface MTU unless ICMP lowered it (RFC 1191). */
+    int pathMtu(int remoteIp) {
+        return pathMtu.get(remoteIp, now());
+    }
+
     /** The largest segment the path to {@code remoteIp} carries: its path MTU minus 40 bytes of headers. */
     int pathMss(int remoteIp) {
-        return pathMtu.get(remoteIp, now()) - 40;
+        return pathMtu(remoteIp) - 40;
     }
 
     /**
@@ -390,6 +395,7 @@ public final class TcpLayer {
         if ((flags & ACK) != 0) {
             c.ackSent();
         }
+        c.segsOut++;
         transmit(f, c.remoteIp, c.ecn.ipField(newData));
     }
 
@@ -403,6 +409,7 @@ public final class TcpLayer {
         if (withAck) {
             c.ackSent();
         }
+        c.segsOut++;
         transmit(f, c.remoteIp);
     }
 

@@ -28,6 +28,7 @@ import org.junit.jupiter.api.Test;
 import org.netstack4j.socket.Errno;
 import org.netstack4j.socket.ErrnoException;
 import org.netstack4j.socket.SockAddrIn;
+import org.netstack4j.testing.Checks;
 import org.netstack4j.testing.OneStack;
 import org.netstack4j.wire.TcpOption;
 
@@ -63,6 +64,7 @@ class TcpTimersTest {
     // ---------------------------------------------------------------- TIME-WAIT
 
     @Test
+    @Checks({"MUST-13"})
     void timeWaitLastsExactlyTwoMsl() {
         try (TcpPeer p = peer()) {
             int fd = p.activeOpen();
@@ -82,6 +84,7 @@ class TcpTimersTest {
     }
 
     @Test
+    @Checks({"MUST-13"})
     void retransmittedFinInTimeWaitIsAckedAndRestartsTheWait() {
         try (TcpPeer p = peer()) {
             int fd = p.activeOpen();
@@ -105,6 +108,7 @@ class TcpTimersTest {
     }
 
     @Test
+    @Checks({"MUST-13"})
     void timeWaitWithTheRfcProfileLastsFourMinutes() {
         try (TcpPeer p = new TcpPeer(COVERAGE, TcpProfile.RFC)) {
             int fd = p.activeOpen();
@@ -147,6 +151,7 @@ class TcpTimersTest {
     }
 
     @Test
+    @Checks({"MUST-19", "MUST-22"})
     void synRetransmissionsBackOffFromOneSecond() {
         try (TcpPeer p = peer()) {
             p.connect();
@@ -185,6 +190,7 @@ class TcpTimersTest {
     }
 
     @Test
+    @Checks({"MUST-18"})
     void karnNoSampleFromARetransmittedSegment() {
         try (TcpPeer p = peer()) {
             int fd = p.activeOpen();
@@ -201,6 +207,7 @@ class TcpTimersTest {
     }
 
     @Test
+    @Checks({"MUST-18"})
     void karnNoSampleFromSegmentsResentAfterATimeout() {
         try (TcpPeer p = peer()) {
             int fd = p.activeOpen();
@@ -226,6 +233,7 @@ class TcpTimersTest {
     // ---------------------------------------------------------------- zero window
 
     @Test
+    @Checks({"MUST-35", "MUST-36", "SHLD-30"})
     void zeroWindowProbesBackOffAndDataFlowsWhenTheWindowOpens() {
         try (TcpPeer p = peer()) {
             int fd = p.activeOpen();
@@ -253,6 +261,7 @@ class TcpTimersTest {
     }
 
     @Test
+    @Checks({"MUST-37"})
     void zeroWindowProbesNeverGiveUpWhileAnswered() {
         try (TcpPeer p = peer()) {
             int fd = p.activeOpen();
@@ -278,6 +287,7 @@ class TcpTimersTest {
     }
 
     @Test
+    @Checks({"MUST-24", "MUST-26"})
     void keepaliveProbesThenTimesOutWithRst() {
         try (TcpPeer p = peer()) {
             int fd = p.activeOpen();
@@ -298,6 +308,7 @@ class TcpTimersTest {
     }
 
     @Test
+    @Checks({"MUST-29"})
     void answeredKeepaliveProbeResetsTheCount() {
         try (TcpPeer p = peer()) {
             int fd = p.activeOpen();
@@ -316,6 +327,7 @@ class TcpTimersTest {
     }
 
     @Test
+    @Checks({"MUST-24"})
     void keepaliveSetBeforeConnectStartsWhenEstablished() {
         try (TcpPeer p = peer()) {
             int fd = p.api.socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
@@ -336,6 +348,7 @@ class TcpTimersTest {
     // ---------------------------------------------------------------- delayed ACK
 
     @Test
+    @Checks({"MUST-40", "SHLD-18"})
     void delayedAckAfterQuickAckMode() {
         try (TcpPeer p = peer()) {
             int fd = p.activeOpen();
@@ -392,6 +405,7 @@ class TcpTimersTest {
     // ---------------------------------------------------------------- Nagle
 
     @Test
+    @Checks({"SHLD-7"})
     void nagleHoldsASmallWriteWhileDataIsUnacknowledged() {
         try (TcpPeer p = peer()) {
             int fd = p.activeOpen();
@@ -409,6 +423,7 @@ class TcpTimersTest {
     }
 
     @Test
+    @Checks({"SHLD-7", "SHLD-28"})
     void nagleLetsFullSegmentsGo() {
         try (TcpPeer p = peer()) {
             int fd = p.activeOpen();
@@ -425,6 +440,7 @@ class TcpTimersTest {
     }
 
     @Test
+    @Checks({"MUST-17"})
     void tcpNodelaySendsAtOnce() {
         try (TcpPeer p = peer()) {
             int fd = p.activeOpen();
@@ -440,6 +456,7 @@ class TcpTimersTest {
     }
 
     @Test
+    @Checks({"MUST-17"})
     void settingNodelayFlushesWhatNagleHeld() {
         try (TcpPeer p = peer()) {
             int fd = p.activeOpen();
