@@ -147,6 +147,23 @@ class ScriptRunnerTest {
     }
 
     @Test
+    void robustnessSysctlsChangeTheStack() throws Exception {
+        String script = """
+                0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3
+                +0...3 connect(3, ..., ...) = -1 ETIMEDOUT (Connection timed out)
+                +0 > SEW 0:0(0) <...>
+                +1 > S 0:0(0) <...>
+                """;
+        // tcp_ecn=1: the first SYN asks for ECN (RFC 3168 6.1.1), the retransmission falls back to a plain SYN.
+        assertEquals(ScriptResult.Status.PASS,
+                run("`sysctl -q net.ipv4.tcp_syn_retries=1; sysctl -q net.ipv4.tcp_ecn=1`\n" + script).status());
+        // Linux's default tcp_ecn=2 does not ask.
+        assertEquals(ScriptResult.Status.FAIL, run("`sysctl -q net.ipv4.tcp_syn_retries=1`\n" + script).status());
+        assertEquals("SKIP t.pkt: line 1: sysctl net.ipv4.tcp_ecn=7: tcp_ecn must be 0, 1 or 2: 7",
+                run("`sysctl -q net.ipv4.tcp_ecn=7`\n" + script).line());
+    }
+
+    @Test
     void pythonBlocksSeeTheSnapshot() throws Exception {
         String pass = ESTABLISHED + "+0 %{ assert tcpi_snd_mss == 1460, tcpi_snd_mss }%\n";
         String fail = ESTABLISHED + "+0 %{\nassert tcpi_snd_mss == 536, tcpi_snd_mss\n}%\n";
