@@ -16,7 +16,7 @@ RUN_ARGS ?=
 build: $(JAR)
 
 $(JAR): pom.xml $(shell find stack/src/main tap-driver/src/main conformance-tests/src/main stack/pom.xml tap-driver/pom.xml conformance-tests/pom.xml -type f 2>/dev/null)
-	$(MVN) -DskipTests install
+	$(MVN) -DskipTests package
 	touch $(JAR)
 
 run: build
@@ -27,7 +27,8 @@ test:
 
 bench: build
 	$(MVN) -DskipTests -pl bench -am package
-	bench/run-bench.sh
+	set -o pipefail; bench/run-bench.sh | tee bench/target/bench-results.txt
+	if command -v python3 >/dev/null; then python3 bench/plot.py bench/target/bench-results.txt bench/target; fi
 
 # docs/conformance.md: every RFC 9293 requirement, the tests (@Checks) and scripts (checks:) that claim it, and
 # whether they passed in the runs made here (the stack's tests, then every packetdrill script).

@@ -133,20 +133,22 @@ class TcpChallengeAckTest {
     @Test
     void ackBelowSndUnaMinusMaxSndWndIsDiscarded() {
         try (TcpPeer p = peer()) {
-            p.window = 1000;
+            // MAX.SND.WND 2000; segments are half of it (the stack, like Linux, never sends more than half the
+            // largest window the peer offered in one segment).
+            p.window = 2000;
             int fd = p.activeOpen();
-            p.api.send(fd, TcpPeer.bytes(3000), 0, 3000, 0);
-            for (int acked = 1; acked < 3001; acked += 1000) {
-                p.expect(acked == 2001 ? PSH | ACK : ACK, acked, 1);
+            p.api.send(fd, TcpPeer.bytes(6000), 0, 6000, 0);
+            for (int acked = 1; acked < 6001; acked += 1000) {
+                p.expect(acked == 5001 ? PSH | ACK : ACK, acked, 1);
                 p.send(ACK, 1, acked + 1000);
             }
             p.expectNothing();
-            p.send(PSH | ACK, 1, 3001 - 1001, TcpPeer.bytes(5)); // one beyond MAX.SND.WND = 1000
-            p.expect(ACK, 3001, 1);
+            p.send(PSH | ACK, 1, 6001 - 2001, TcpPeer.bytes(5)); // one beyond MAX.SND.WND = 2000
+            p.expect(ACK, 6001, 1);
             assertEquals(-1, recv(p, fd, new byte[64]));
             p.runMillis(500);
-            p.send(PSH | ACK, 1, 3001 - 1000, TcpPeer.bytes(5)); // exactly SND.UNA - MAX.SND.WND: acceptable
-            p.expect(ACK, 3001, 6);
+            p.send(PSH | ACK, 1, 6001 - 2000, TcpPeer.bytes(5)); // exactly SND.UNA - MAX.SND.WND: acceptable
+            p.expect(ACK, 6001, 6);
             assertEquals(5, recv(p, fd, new byte[64]));
             assertEquals(1, p.counter(Counter.TCP_CHALLENGE_ACKS));
         }
