@@ -85,6 +85,7 @@ public record Ipv4Header(int tos, int totalLength, int identification, boolean d
 
     /** Writes {@link #headerLength()} bytes at absolute {@code offset}, with a correct header checksum. */
     public void emit(ByteBuf buf, int offset) {
+        buf = LeakTracking.untracked(buf); // see LeakTracking: no stack trace per header field
         buf.setByte(offset + Ipv4Packet.VERSION_IHL, 0x40 | (headerLength() / 4));
         buf.setByte(offset + Ipv4Packet.TOS, tos);
         buf.setShort(offset + Ipv4Packet.TOTAL_LENGTH, totalLength);

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.netstack4j.socket.Errno;
 import org.netstack4j.socket.ErrnoException;
 import org.netstack4j.stats.Counter;
+import org.netstack4j.testing.Checks;
 import org.netstack4j.testing.Frames;
 import org.netstack4j.testing.OneStack;
 import org.netstack4j.wire.TcpHeader;
@@ -58,6 +59,7 @@ class TcpBadInputTest {
     }
 
     @Test
+    @Checks({"MUST-3"})
     void badChecksumIsCountedAndDropped() {
         try (TcpPeer p = peer()) {
             int fd = p.activeOpen();
@@ -115,6 +117,7 @@ class TcpBadInputTest {
     }
 
     @Test
+    @Checks({"MUST-7"})
     void optionRunningPastTheHeaderIsCountedAndDropped() {
         try (TcpPeer p = peer()) {
             p.listen();

@@ -5,12 +5,14 @@ import static org.netstack4j.socket.SocketConstants.*;
 
 import org.junit.jupiter.api.Test;
 import org.netstack4j.socket.SockAddrIn;
+import org.netstack4j.testing.Checks;
 import org.netstack4j.testing.TwoStacks;
 
 /** Stream-socket options whose effect shows on the wire or in blocking: TCP_MAXSEG and SO_LINGER with a time. */
 class TcpSocketOptionsTest {
 
     @Test
+    @Checks({"MUST-14", "MUST-16"})
     void maxSegmentCapsTheAnnouncedAndTheSentMss() {
         try (TwoStacks net = TwoStacks.create(null)) {
             int l = net.socketsB.socket(AF_INET, SOCK_STREAM, 0);

@@ -26,6 +26,7 @@ import org.netstack4j.socket.Errno;
 import org.netstack4j.socket.ErrnoException;
 import org.netstack4j.socket.SockAddrIn;
 import org.netstack4j.stats.Counter;
+import org.netstack4j.testing.Checks;
 import org.netstack4j.testing.OneStack;
 import org.netstack4j.wire.TcpOption;
 
@@ -114,6 +115,7 @@ class TcpStateMachineTest {
     }
 
     @Test
+    @Checks({"MUST-10"})
     void simultaneousOpen() {
         try (TcpPeer p = peer()) {
             int fd = p.connect();
@@ -137,6 +139,7 @@ class TcpStateMachineTest {
     }
 
     @Test
+    @Checks({"MUST-10"})
     void simultaneousOpenCompletedByAPlainAck() {
         try (TcpPeer p = peer()) {
             p.connect();
@@ -286,6 +289,7 @@ class TcpStateMachineTest {
     // ---------------------------------------------------------------- RST
 
     @Test
+    @Checks({"MUST-12"})
     void rstWithAcceptableAckInSynSentRefuses() {
         try (TcpPeer p = peer()) {
             int fd = p.connect();
@@ -320,6 +324,7 @@ class TcpStateMachineTest {
     }
 
     @Test
+    @Checks({"MUST-11"})
     void rstInPassiveSynReceivedReturnsToListen() {
         try (TcpPeer p = peer()) {
             int l = p.listen();
@@ -648,6 +653,7 @@ class TcpStateMachineTest {
     // ---------------------------------------------------------------- timeouts
 
     @Test
+    @Checks({"MUST-20", "MUST-22"})
     void synRetriesExhaustedTimesOut() {
         try (TcpPeer p = peer()) {
             int fd = p.connect();
@@ -690,6 +696,7 @@ class TcpStateMachineTest {
     }
 
     @Test
+    @Checks({"MUST-20"})
     void dataRetriesExhaustedTimesOut() {
         try (TcpPeer p = peer()) {
             int fd = driveTo(p, ESTABLISHED);
@@ -721,6 +728,7 @@ class TcpStateMachineTest {
     }
 
     @Test
+    @Checks({"MUST-20"})
     void closeWaitDataRetriesExhaustedTimesOut() {
         try (TcpPeer p = peer()) {
             int fd = driveTo(p, CLOSE_WAIT);

@@ -28,6 +28,7 @@ import org.junit.jupiter.api.Test;
 import org.netstack4j.socket.Errno;
 import org.netstack4j.socket.ErrnoException;
 import org.netstack4j.socket.SockAddrIn;
+import org.netstack4j.testing.Checks;
 import org.netstack4j.testing.OneStack;
 import org.netstack4j.wire.TcpOption;
 
@@ -58,6 +59,7 @@ class TcpTimersTest {
     // ---------------------------------------------------------------- TIME-WAIT
 
     @Test
+    @Checks({"MUST-13"})
     void timeWaitLastsExactlyTwoMsl() {
         try (TcpPeer p = peer()) {
             int fd = p.activeOpen();
@@ -77,6 +79,7 @@ class TcpTimersTest {
     }
 
     @Test
+    @Checks({"MUST-13"})
     void retransmittedFinInTimeWaitIsAckedAndRestartsTheWait() {
         try (TcpPeer p = peer()) {
             int fd = p.activeOpen();
@@ -100,6 +103,7 @@ class TcpTimersTest {
     }
 
     @Test
+    @Checks({"MUST-13"})
     void timeWaitWithTheRfcProfileLastsFourMinutes() {
         try (TcpPeer p = new TcpPeer(COVERAGE, TcpProfile.RFC)) {
             int fd = p.activeOpen();
@@ -142,6 +146,7 @@ class TcpTimersTest {
     }
 
     @Test
+    @Checks({"MUST-19", "MUST-22"})
     void synRetransmissionsBackOffFromOneSecond() {
         try (TcpPeer p = peer()) {
             p.connect();
@@ -160,6 +165,7 @@ class TcpTimersTest {
     }
 
     @Test
+    @Checks({"MUST-18"})
     void karnNoSampleFromARetransmittedSegment() {
         try (TcpPeer p = peer()) {
             int fd = p.activeOpen();
@@ -174,6 +180,7 @@ class TcpTimersTest {
     }
 
     @Test
+    @Checks({"MUST-18"})
     void karnNoSampleFromSegmentsResentAfterATimeout() {
         try (TcpPeer p = peer()) {
             int fd = p.activeOpen();
@@ -198,6 +205,7 @@ class TcpTimersTest {
     // ---------------------------------------------------------------- zero window
 
     @Test
+    @Checks({"MUST-35", "MUST-36", "SHLD-30"})
     void zeroWindowProbesBackOffAndDataFlowsWhenTheWindowOpens() {
         try (TcpPeer p = peer()) {
             int fd = p.activeOpen();
@@ -225,6 +233,7 @@ class TcpTimersTest {
     }
 
     @Test
+    @Checks({"MUST-37"})
     void zeroWindowProbesNeverGiveUpWhileAnswered() {
         try (TcpPeer p = peer()) {
             int fd = p.activeOpen();
@@ -250,6 +259,7 @@ class TcpTimersTest {
     }
 
     @Test
+    @Checks({"MUST-24", "MUST-26"})
     void keepaliveProbesThenTimesOutWithRst() {
         try (TcpPeer p = peer()) {
             int fd = p.activeOpen();
@@ -270,6 +280,7 @@ class TcpTimersTest {
     }
 
     @Test
+    @Checks({"MUST-29"})
     void answeredKeepaliveProbeResetsTheCount() {
         try (TcpPeer p = peer()) {
             int fd = p.activeOpen();
@@ -288,6 +299,7 @@ class TcpTimersTest {
     }
 
     @Test
+    @Checks({"MUST-24"})
     void keepaliveSetBeforeConnectStartsWhenEstablished() {
         try (TcpPeer p = peer()) {
             int fd = p.api.socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
@@ -308,6 +320,7 @@ class TcpTimersTest {
     // ---------------------------------------------------------------- delayed ACK
 
     @Test
+    @Checks({"MUST-40", "SHLD-18"})
     void delayedAckAfterQuickAckMode() {
         try (TcpPeer p = peer()) {
             int fd = p.activeOpen();
@@ -364,6 +377,7 @@ class TcpTimersTest {
     // ---------------------------------------------------------------- Nagle
 
     @Test
+    @Checks({"SHLD-7"})
     void nagleHoldsASmallWriteWhileDataIsUnacknowledged() {
         try (TcpPeer p = peer()) {
             int fd = p.activeOpen();
@@ -381,6 +395,7 @@ class TcpTimersTest {
     }
 
     @Test
+    @Checks({"SHLD-7", "SHLD-28"})
     void nagleLetsFullSegmentsGo() {
         try (TcpPeer p = peer()) {
             int fd = p.activeOpen();
@@ -397,6 +412,7 @@ class TcpTimersTest {
     }
 
     @Test
+    @Checks({"MUST-17"})
     void tcpNodelaySendsAtOnce() {
         try (TcpPeer p = peer()) {
             int fd = p.activeOpen();
@@ -412,6 +428,7 @@ class TcpTimersTest {
     }
 
     @Test
+    @Checks({"MUST-17"})
     void settingNodelayFlushesWhatNagleHeld() {
         try (TcpPeer p = peer()) {
             int fd = p.activeOpen();

@@ -11,6 +11,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.netstack4j.testing.Checks;
 
 /** TcpSegment, TcpOptionReader, TcpOption and TcpHeader against hand-written bytes (RFC 9293 section 3.1). */
 class TcpSegmentTest {
@@ -126,6 +127,7 @@ class TcpSegmentTest {
     }
 
     @Test
+    @Checks({"MUST-5", "MUST-6"})
     void readsSackBlocksAndUnknownOptions() {
         // NOP NOP | SACK 2 blocks (len 18) | unknown kind 254 len 4 "abcd" | EOL + 0 padding: 28 bytes, offset 12.
         String options = "01 01 05 12 | 00 00 00 10 | 00 00 00 20 | ff ff ff f0 | 00 00 00 05 | fe 04 ab cd | 00 00 00 00";
