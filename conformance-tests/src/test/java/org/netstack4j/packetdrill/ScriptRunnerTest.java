@@ -156,8 +156,8 @@ class ScriptRunnerTest {
         }
         assertEquals(ScriptResult.Status.PASS, run(pass).status(), run(pass).line());
         assertEquals("line 8: %{ }% assertion failed: 1460", run(fail).detail());
-        assertTrue(run(ESTABLISHED + "+0 %{ assert tcpi_sacked == 0 }%\n").line()
-                .startsWith("SKIP t.pkt: line 8: %{ }% uses tcpi_sacked"));
+        assertTrue(run(ESTABLISHED + "+0 %{ assert tcpi_no_such_field == 0 }%\n").line()
+                .startsWith("SKIP t.pkt: line 8: %{ }% uses tcpi_no_such_field"));
     }
 
     @Test
