@@ -93,7 +93,7 @@ public final class ResultIndex {
     }
 
     private static String normalise(String path) {
-        // The runner writes "FAIL path: detail" and "SKIP path: reason": the colon ends the path.
+        // The runner writes "FAIL path: detail" and "SKIP path: reason".
         return path.replace('\\', '/').replaceFirst("^\\./", "").replaceFirst(":$", "");
     }
 }

@@ -35,6 +35,11 @@ public final class InboundGate implements NetworkDevice {
     }
 
     @Override
+    public int segmentationOffloadLimit() {
+        return inner.segmentationOffloadLimit();
+    }
+
+    @Override
     public void start(FrameReceiver receiver) {
         this.receiver = receiver;
         inner.start(frame -> {

@@ -37,7 +37,8 @@ public final class InteropStack implements AutoCloseable {
     }
 
     /**
-     * Starts a stack with {@code mac} and {@code address/prefix} on {@code device}, capturing to {@code capture}.
+     * Starts a stack with {@code mac} and {@code address/prefix} on {@code device}, capturing to {@code capture}
+     * (not at all if it is null).
      * The device is closed with the stack, and also if starting fails.
      */
     public static InteropStack start(NetworkDevice device, MacAddress mac, Ipv4Address address, int prefix,
@@ -45,10 +46,13 @@ public final class InteropStack implements AutoCloseable {
         Cleanup cleanup = new Cleanup("the stack on " + device.name());
         cleanup.add(device::close);
         try {
-            Files.createDirectories(capture.getParent());
-            PcapWriter all = new PcapWriter(capture);
-            cleanup.add(all::close);
-            NetworkDevice recorded = new PcapRecordingDevice(device, all, ReceiveRecorder::wallNanos);
+            NetworkDevice recorded = device;
+            if (capture != null) { // null: not recorded, for transfers of hundreds of megabytes
+                Files.createDirectories(capture.getParent());
+                PcapWriter all = new PcapWriter(capture);
+                cleanup.add(all::close);
+                recorded = new PcapRecordingDevice(device, all, ReceiveRecorder::wallNanos);
+            }
             // Outermost, so that the capture shows when the peer sent a frame, not when the gate let it through.
             InboundGate gate = new InboundGate(recorded);
             EventLoop loop = EventLoop.start(StackConfig.builder(mac, address, prefix).build(), gate);

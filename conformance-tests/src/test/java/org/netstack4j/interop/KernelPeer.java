@@ -46,6 +46,7 @@ public final class KernelPeer implements AutoCloseable, StackEnd {
     private final Path capture;
     private ReceiveRecorder receiveRecorder;
     private InteropStack stack;
+    private TapDevice tap;
 
     /** Which link joins the stack and the kernel. */
     enum Link { TAP, VETH_PCAP }
@@ -124,17 +125,31 @@ public final class KernelPeer implements AutoCloseable, StackEnd {
     }
 
     /**
+     * A stack on a TAP with the given MTU and offload setting, captured to {@code captureName}, or not captured
+     * at all if it is null (for transfers of hundreds of megabytes).
+     */
+    static KernelPeer overTap(String captureName, int mtu, TapDevice.Offload offload) {
+        return start(Link.TAP, captureName, mtu, null, offload);
+    }
+
+    /**
      * Starts a stack over {@code link}; when {@code receivedCapture} is not null, the frames the stack
      * receives are also written there, alone, for replay (see {@link #freezeInput()}).
      */
     static KernelPeer start(Link link, String captureName, int mtu, Path receivedCapture) {
+        return start(link, captureName, mtu, receivedCapture, TapDevice.Offload.OFF);
+    }
+
+    private static KernelPeer start(Link link, String captureName, int mtu, Path receivedCapture,
+                                    TapDevice.Offload offload) {
         String suffix = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
         int subnet = ThreadLocalRandom.current().nextInt(16, 250);
         String kernelIf = (link == Link.TAP ? "n4t" : "n4p") + suffix;
-        KernelPeer peer = new KernelPeer(suffix, kernelIf, subnet, PCAP_DIR.resolve(captureName));
+        KernelPeer peer = new KernelPeer(suffix, kernelIf, subnet,
+                captureName == null ? null : PCAP_DIR.resolve(captureName));
         try {
             try {
-                peer.setUp(link, mtu, receivedCapture);
+                peer.setUp(link, mtu, receivedCapture, offload);
             } catch (IOException e) {
                 throw new java.io.UncheckedIOException("cannot create the captures of " + peer, e);
             }
@@ -149,7 +164,7 @@ public final class KernelPeer implements AutoCloseable, StackEnd {
         }
     }
 
-    private void setUp(Link link, int mtu, Path receivedCapture) throws IOException {
+    private void setUp(Link link, int mtu, Path receivedCapture, TapDevice.Offload offload) throws IOException {
         Sh.ok("ip", "netns", "add", ns);
         undo.add(() -> Sh.ok("ip", "netns", "del", ns));
         // Runs before the namespace goes: a test's kernel-side processes (and their children, e.g. a shell
@@ -161,8 +176,9 @@ public final class KernelPeer implements AutoCloseable, StackEnd {
 
         NetworkDevice device;
         if (link == Link.TAP) {
-            TapDevice tap = TapDevice.open(kernelIfName, mtu);
+            TapDevice tap = TapDevice.open(kernelIfName, mtu, offload);
             undo.add(tap::close);
+            this.tap = tap;
             Sh.ok("ip", "link", "set", kernelIfName, "netns", ns);
             device = tap;
         } else {
@@ -285,6 +301,11 @@ public final class KernelPeer implements AutoCloseable, StackEnd {
 
     Path capture() {
         return capture;
+    }
+
+    /** The TAP, or null over a veth pair. */
+    TapDevice tap() {
+        return tap;
     }
 
     @Override
