@@ -152,9 +152,14 @@ final class ShellEmulator {
                         settings.profile().robustness().withChallengeAckLimit(Integer.parseInt(v)));
                 case "net.ipv4.tcp_invalid_ratelimit" -> settings.profile("robustness",
                         settings.profile().robustness().withInvalidRateLimit(java.time.Duration.ofMillis(Long.parseLong(v))));
+                case "net.ipv4.tcp_sack", "net.ipv4.tcp_timestamps", "net.ipv4.tcp_window_scaling" -> {
+                    if (!v.equals("0") && !v.equals("1")) {
+                        return "sysctl " + name + "=" + v + ": only 0 and 1 are emulated";
+                    }
+                    settings.offer(name.substring("net.ipv4.tcp_".length()), v.equals("1"));
+                }
                 // Features the stack does not have: turning them off is what it already does.
-                case "net.ipv4.tcp_sack", "net.ipv4.tcp_timestamps", "net.ipv4.tcp_window_scaling",
-                     "net.ipv4.tcp_dsack", "net.ipv4.tcp_fack", "net.ipv4.tcp_fastopen", "net.ipv4.tcp_autocorking",
+                case "net.ipv4.tcp_dsack", "net.ipv4.tcp_fack", "net.ipv4.tcp_fastopen", "net.ipv4.tcp_autocorking",
                      "net.ipv4.tcp_mtu_probing", "net.ipv4.tcp_tso_win_divisor",
                      "net.ipv4.tcp_early_retrans", "net.ipv4.tcp_frto", "net.ipv4.tcp_thin_linear_timeouts" -> {
                     if (!v.equals("0")) {
