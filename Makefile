@@ -36,7 +36,7 @@ conformance: build
 	./mvnw -B -q -pl stack surefire:test -Dnetstack4j.transferBytes=1048576 -Dsurefire.failIfNoSpecifiedTests=false || true
 	bin/netstack4j packetdrill conformance-tests/scripts > conformance-tests/target/script-results.txt || true
 	tail -n 1 conformance-tests/target/script-results.txt
-	"$(JAVA_HOME)/bin/java" -cp "$$(ls conformance-tests/target/netstack4j-conformance-tests-*.jar | grep -v -e sources -e tests | head -n 1)" \
+	"$(JAVA_HOME)/bin/java" -cp "$$(ls conformance-tests/target/netstack4j-conformance-tests-*.jar | grep -v -e '-sources.jar$$' -e '-tests.jar$$' | head -n 1)" \
 	  org.netstack4j.conformance.ConformanceReport . conformance-tests/target/script-results.txt docs/conformance.md
 
 clean:

@@ -125,7 +125,12 @@ final class PacketMatcher {
     }
 
     private String options(List<TcpOpt> want, List<TcpOpt> got) {
-        String mismatch = "options <" + text(got) + ">, expected <" + text(want) + ">";
+        for (int i = 0; i < Math.min(want.size(), got.size()); i++) {
+            if (want.get(i) instanceof TcpOpt.Timestamp w && got.get(i) instanceof TcpOpt.Timestamp g) {
+                seqs.learnTsVal(w.val(), g.val());
+            }
+        }
+        String mismatch = "options <" + mappedText(got) + ">, expected <" + text(want) + ">";
         // Trailing padding the stack adds (NOP/EOL to a 4-byte boundary) is what the script's padding means too.
         List<TcpOpt> g = trimPadding(got);
         List<TcpOpt> w = trimPadding(want);
@@ -181,6 +186,12 @@ final class PacketMatcher {
             end--;
         }
         return opts.subList(0, end);
+    }
+
+    /** Options as a script writes them, TS val mapped into the script's numbers. */
+    private String mappedText(List<TcpOpt> opts) {
+        return String.join(",", opts.stream().map(o -> o instanceof TcpOpt.Timestamp ts
+                ? new TcpOpt.Timestamp(seqs.tsToScript(ts.val()), ts.ecr()).toString() : o.toString()).toList());
     }
 
     private static String text(List<TcpOpt> opts) {

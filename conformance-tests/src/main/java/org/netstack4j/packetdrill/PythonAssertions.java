@@ -45,7 +45,7 @@ final class PythonAssertions {
             }
             for (String u : used) {
                 if (!b.info().containsKey(u)) {
-                    return "line " + b.line() + ": %{ }% uses " + u + ", which the stack's TCP_INFO view does not have";
+                    return "line " + b.line() + ": %{ }% uses " + u + ", which the stack's TCP_INFO does not have";
                 }
             }
         }

@@ -258,10 +258,18 @@ public final class ScriptRunner {
             host.runUntil(this::stopped, Math.max(micros, host.nowMicros()));
         }
 
+        /** TCP_INFO of the socket under test (the last one accepted or connected), or of the flow's connection. */
         private Map<String, Long> snapshot() {
+            if (flow.testFd >= 0) {
+                try {
+                    return TcpInfoView.of(host.sockets.tcpInfo(flow.testFd));
+                } catch (org.netstack4j.socket.ErrnoException closed) {
+                    // closed by the script: fall back to the connection, which may live on (e.g. in TIME-WAIT)
+                }
+            }
             for (TcpConnection c : host.stack.tcp().connections()) {
                 if (c.localPort() == flow.localPort && c.remotePort() == flow.remotePort) {
-                    return TcpInfoView.snapshot(c);
+                    return TcpInfoView.of(c.info());
                 }
             }
             return Map.of();

@@ -144,10 +144,23 @@ final class ShellEmulator {
                 case "net.ipv4.tcp_wmem" -> settings.tcpBuffers(-1, middle(v));
                 case "net.core.rmem_default" -> settings.udpBuffers(Integer.parseInt(v), -1);
                 case "net.core.wmem_default" -> settings.udpBuffers(-1, Integer.parseInt(v));
+                case "net.ipv4.tcp_ecn" -> settings.profile("robustness",
+                        settings.profile().robustness().withEcn(Integer.parseInt(v)));
+                case "net.ipv4.tcp_syncookies" -> settings.profile("robustness",
+                        settings.profile().robustness().withSynCookies(Integer.parseInt(v)));
+                case "net.ipv4.tcp_challenge_ack_limit" -> settings.profile("robustness",
+                        settings.profile().robustness().withChallengeAckLimit(Integer.parseInt(v)));
+                case "net.ipv4.tcp_invalid_ratelimit" -> settings.profile("robustness",
+                        settings.profile().robustness().withInvalidRateLimit(java.time.Duration.ofMillis(Long.parseLong(v))));
+                case "net.ipv4.tcp_sack", "net.ipv4.tcp_timestamps", "net.ipv4.tcp_window_scaling" -> {
+                    if (!v.equals("0") && !v.equals("1")) {
+                        return "sysctl " + name + "=" + v + ": only 0 and 1 are emulated";
+                    }
+                    settings.offer(name.substring("net.ipv4.tcp_".length()), v.equals("1"));
+                }
                 // Features the stack does not have: turning them off is what it already does.
-                case "net.ipv4.tcp_sack", "net.ipv4.tcp_timestamps", "net.ipv4.tcp_window_scaling",
-                     "net.ipv4.tcp_dsack", "net.ipv4.tcp_fack", "net.ipv4.tcp_fastopen", "net.ipv4.tcp_autocorking",
-                     "net.ipv4.tcp_ecn", "net.ipv4.tcp_mtu_probing", "net.ipv4.tcp_tso_win_divisor",
+                case "net.ipv4.tcp_dsack", "net.ipv4.tcp_fack", "net.ipv4.tcp_fastopen", "net.ipv4.tcp_autocorking",
+                     "net.ipv4.tcp_mtu_probing", "net.ipv4.tcp_tso_win_divisor",
                      "net.ipv4.tcp_early_retrans", "net.ipv4.tcp_frto", "net.ipv4.tcp_thin_linear_timeouts" -> {
                     if (!v.equals("0")) {
                         return "sysctl " + name + "=" + v + " needs a feature the stack does not have";
@@ -162,12 +175,6 @@ final class ShellEmulator {
                 case "net.ipv4.tcp_moderate_rcvbuf" -> {
                     if (!v.equals("0")) {
                         return "sysctl " + name + "=" + v + " needs receive-buffer auto-tuning, which the stack does not have";
-                    }
-                }
-                case "net.ipv4.tcp_syncookies" -> {
-                    // 1 (Linux's default) only sends cookies when the SYN queue overflows.
-                    if (!v.equals("0") && !v.equals("1")) {
-                        return "sysctl " + name + "=" + v + " needs SYN cookies, which the stack does not have";
                     }
                 }
                 case "net.ipv4.tcp_congestion_control" -> {
@@ -189,6 +196,8 @@ final class ShellEmulator {
             }
         } catch (NumberFormatException e) {
             return "sysctl " + name + "=" + v + ": not a number";
+        } catch (IllegalArgumentException e) {
+            return "sysctl " + name + "=" + v + ": " + e.getMessage(); // out of range, e.g. tcp_ecn=5
         }
         return null;
     }

@@ -18,6 +18,9 @@ final class StackSettings {
     private int tcpSendBuffer = -1;
     private int udpReceiveBuffer = 212_992;
     private int udpSendBuffer = 212_992;
+    private boolean offerTimestamps = true;
+    private boolean offerSack = true;
+    private boolean offerWindowScale = true;
 
     /** Sets one field of the TCP profile by its record component name. */
     void profile(String component, Object value) {
@@ -58,6 +61,16 @@ final class StackSettings {
         }
     }
 
+    /** net.ipv4.tcp_timestamps, tcp_sack, tcp_window_scaling: which options our SYNs offer. */
+    void offer(String option, boolean on) {
+        switch (option) {
+            case "timestamps" -> offerTimestamps = on;
+            case "sack" -> offerSack = on;
+            case "window_scaling" -> offerWindowScale = on;
+            default -> throw new IllegalArgumentException("unknown option " + option);
+        }
+    }
+
     TcpProfile profile() {
         return profile;
     }
@@ -74,6 +87,7 @@ final class StackSettings {
 
     /** Applies what the configuration cannot carry to a started stack. */
     void applyTo(NetStack stack) {
+        stack.tcp().setOptionsOffered(offerTimestamps, offerSack, offerWindowScale);
         if (tcpReceiveBuffer > 0 || tcpSendBuffer > 0) {
             stack.tcp().setDefaultBuffers(tcpReceiveBuffer > 0 ? tcpReceiveBuffer : stack.tcp().defaultReceiveBuffer(),
                     tcpSendBuffer > 0 ? tcpSendBuffer : stack.tcp().defaultSendBuffer());

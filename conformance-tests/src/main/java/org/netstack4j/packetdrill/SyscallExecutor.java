@@ -139,6 +139,8 @@ final class SyscallExecutor {
             };
         } catch (ErrnoException e) {
             return new Outcome(-1, e.errno(), null);
+        } catch (IndexOutOfBoundsException e) {
+            throw new ScriptSkip(c.name() + "() written with " + a.size() + " arguments, a form the runner does not know");
         }
     }
 

@@ -1,24 +1,25 @@
 package org.netstack4j.packetdrill;
 
 import java.util.List;
+import org.netstack4j.wire.TcpOption;
 
 /** One TCP option of a packet line, as written between {@code <} and {@code >}. */
 public sealed interface TcpOpt {
-    /** Option kinds (RFC 9293 3.1, RFC 7323, RFC 2018, RFC 7413). */
-    int KIND_EOL = 0;
+    /** Option kinds, the stack's wire constants (RFC 9293 3.1, RFC 7323, RFC 2018). */
+    int KIND_EOL = TcpOption.KIND_EOL;
     /** No-operation. */
-    int KIND_NOP = 1;
+    int KIND_NOP = TcpOption.KIND_NOP;
     /** Maximum segment size. */
-    int KIND_MSS = 2;
+    int KIND_MSS = TcpOption.KIND_MSS;
     /** Window scale. */
-    int KIND_WSCALE = 3;
+    int KIND_WSCALE = TcpOption.KIND_WINDOW_SCALE;
     /** SACK permitted. */
-    int KIND_SACK_OK = 4;
+    int KIND_SACK_OK = TcpOption.KIND_SACK_PERMITTED;
     /** SACK blocks. */
-    int KIND_SACK = 5;
+    int KIND_SACK = TcpOption.KIND_SACK;
     /** Timestamps. */
-    int KIND_TS = 8;
-    /** TCP Fast Open cookie. */
+    int KIND_TS = TcpOption.KIND_TIMESTAMPS;
+    /** TCP Fast Open cookie (RFC 7413 4.1.1). */
     int KIND_FASTOPEN = 34;
 
     /** {@code nop}. */

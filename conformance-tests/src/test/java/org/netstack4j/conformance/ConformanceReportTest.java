@@ -86,6 +86,11 @@ class ConformanceReportTest {
         Files.writeString(root.resolve("skip.txt"), "SKIP conformance-tests/scripts/handshake/simultaneous.pkt: line 1: needs x\n");
         md = ConformanceReport.render(root, root.resolve("skip.txt"));
         assertTrue(row(md, "MUST-10").endsWith("| skipped |"), md);
+        // The packetdrill runner's own lines: a colon ends the path.
+        Files.writeString(root.resolve("fail.txt"),
+                "FAIL conformance-tests/scripts/handshake/simultaneous.pkt: line 3 at t=0.000000: expected ...\n");
+        md = ConformanceReport.render(root, root.resolve("fail.txt"));
+        assertTrue(row(md, "MUST-10").endsWith("| **FAIL** |"), md);
     }
 
     @Test

@@ -15,7 +15,8 @@ import org.netstack4j.wire.WireError;
 /**
  * ICMPv4 (RFC 792, RFC 1122 section 3.2.2): answers echo requests of any size reassembly allows, sends
  * destination-unreachable and time-exceeded errors under a token-bucket rate limit, and hands errors that
- * quote one of our UDP datagrams to the matching socket.
+ * quote one of our UDP datagrams to the matching socket, and those that quote a TCP segment (including
+ * "fragmentation needed" for path MTU discovery) to TCP, which validates them.
  */
 public final class IcmpLayer {
     /** Largest ICMP error datagram: RFC 1812 4.3.2.3 quotes "as much as possible without exceeding 576". */
@@ -65,9 +66,13 @@ public final class IcmpLayer {
             }
             case IcmpPacket.TYPE_DEST_UNREACHABLE -> {
                 stack.counters().inc(Counter.ICMP_IN_DEST_UNREACHS);
-                deliverError(buf, icmp, unreachableErrno(icmp.code()));
+                deliverError(buf, icmp, unreachableErrno(icmp.code()), true);
             }
-            case IcmpPacket.TYPE_TIME_EXCEEDED -> stack.counters().inc(Counter.ICMP_IN_TIME_EXCDS);
+            case IcmpPacket.TYPE_TIME_EXCEEDED -> {
+                stack.counters().inc(Counter.ICMP_IN_TIME_EXCDS);
+                // Linux maps it to EHOSTUNREACH; only TCP hears it here (a soft error there, RFC 1122 4.2.3.9).
+                deliverError(buf, icmp, Errno.EHOSTUNREACH, false);
+            }
             default -> {
                 // Other types (timestamp, redirect, ...) are not acted on by a host like us.
             }
@@ -86,7 +91,7 @@ public final class IcmpLayer {
     }
 
     /** Finds the datagram an error quotes (RFC 792: its IP header and first 8 data bytes) and tells its socket. */
-    private void deliverError(ByteBuf buf, IcmpPacket icmp, Errno errno) {
+    private void deliverError(ByteBuf buf, IcmpPacket icmp, Errno errno, boolean toUdp) {
         Ipv4Packet q = quoted.wrap(buf, icmp.payloadOffset(), icmp.payloadLength());
         // The quote is truncated by design, so check only what we read: the header and 8 bytes after it.
         if (icmp.payloadLength() < Ipv4Packet.MIN_HEADER_LENGTH || q.version() != 4
@@ -95,11 +100,19 @@ public final class IcmpLayer {
             stack.counters().inc(Counter.ICMP_IN_ERRORS);
             return;
         }
-        if (q.protocol() == Ipv4Packet.PROTO_UDP && q.fragmentOffset() == 0) {
-            int at = icmp.payloadOffset() + q.headerLength();
-            int srcPort = buf.getUnsignedShort(at);
-            int dstPort = buf.getUnsignedShort(at + 2);
+        if (q.fragmentOffset() != 0) {
+            return;
+        }
+        int at = icmp.payloadOffset() + q.headerLength();
+        int srcPort = buf.getUnsignedShort(at);
+        int dstPort = buf.getUnsignedShort(at + 2);
+        if (q.protocol() == Ipv4Packet.PROTO_UDP && toUdp) {
             stack.udp().icmpError(srcPort, q.destination(), dstPort, errno);
+        } else if (q.protocol() == Ipv4Packet.PROTO_TCP) {
+            // The 8 quoted bytes of TCP are the ports and the sequence number (RFC 792, RFC 5927 4.1).
+            int nextHopMtu = errno == Errno.EMSGSIZE ? icmp.nextHopMtu() : 0;
+            stack.tcp().icmpError(q.destination(), dstPort, srcPort, buf.getInt(at + 4), q.totalLength(), errno,
+                    nextHopMtu);
         }
     }
 

@@ -2,6 +2,7 @@ package org.netstack4j.tcp;
 
 import static org.netstack4j.tcp.TcpState.*;
 import static org.netstack4j.wire.TcpSegment.ACK;
+import static org.netstack4j.wire.TcpSegment.ECE;
 import static org.netstack4j.wire.TcpSegment.FIN;
 import static org.netstack4j.wire.TcpSegment.PSH;
 import static org.netstack4j.wire.TcpSegment.RST;
@@ -28,6 +29,8 @@ public final class TcpConnection {
     final int remotePort;
     final TcpSender snd;
     final TcpReceiver rcv;
+    /** ECN state (RFC 3168). */
+    final Ecn ecn = new Ecn();
     TcpState state = CLOSED;
     /** The listener this connection was born from (passive open), until accepted. */
     TcpListener parent;
@@ -62,10 +65,14 @@ public final class TcpConnection {
     long timeWaitAt = Pollable.NEVER;
     long finWait2At = Pollable.NEVER;
     private boolean released;
-    private static final long OUT_OF_WINDOW_ACK_INTERVAL = 500_000_000L;
-    private long lastOutOfWindowAck = Long.MIN_VALUE / 2;
+    /** When the last out-of-window or challenge ACK was sent (Linux last_oow_ack_time); for their rate limit. */
+    private long lastInvalidAck = Long.MIN_VALUE / 2;
     /** Time of the last segment received, for keep-alive. */
     long lastReceived;
+    /** The last ICMP soft error (RFC 1122 4.2.3.9): reported instead of ETIMEDOUT if the connection times out. */
+    Errno softError;
+    /** The MSS the peer announced, bounded by our MTU and TCP_MAXSEG: the ceiling for path MTU changes. */
+    private int mssCeiling = 536;
     // Negotiated options (RFC 7323, RFC 2018): both SYNs carried the option.
     /** Timestamps are in use (RFC 7323 3.2). */
     boolean timestamps;
@@ -163,8 +170,10 @@ public final class TcpConnection {
         snd.recover = iss; // RFC 6582 3.2 step 1
         snd.cc.reset(snd.mss);
         rcv.mss = userMss > 0 ? Math.min(userMss, layer.ourMss()) : layer.ourMss();
+        ecn.requested = profile.robustness().ecn() == 1;
         transition(TcpEvent.ACTIVE_OPEN);
         layer.sendSyn(this, false);
+        timeSyn();
         startRetransmitTimer();
     }
 
@@ -189,17 +198,125 @@ public final class TcpConnection {
         snd.maxWnd = seg.window;
         snd.wl1 = seg.seq;
         snd.wl2 = iss;
+        // RFC 3168 6.1.1: accept an ECN-setup SYN unless ECN is off (tcp_ecn 1 and 2 both accept).
+        ecn.ok = profile.robustness().ecn() != 0 && Ecn.isSetupSyn(seg.flags);
         transition(TcpEvent.RCV_SYN);
         layer.sendSyn(this, true);
+        timeSyn();
         startRetransmitTimer();
     }
 
+    /**
+     * Times our SYN or SYN,ACK, so that the handshake gives the first RTT sample and the first data RTO follows
+     * the path instead of staying at the initial 1 s (RFC 6298 2.2; Linux measures the handshake too). A
+     * retransmitted SYN cancels the measurement (Karn, RFC 6298 3).
+     */
+    private void timeSyn() {
+        snd.timing = true;
+        snd.timedSeq = snd.iss;
+        snd.timedAt = layer.now();
+    }
+
+    /**
+     * Passive open from a returning SYN cookie: the state the SYN,ACK would have created is rebuilt from the ACK
+     * ({@code seg}: SEQ = IRS + 1, ACK = ISS + 1) and the MSS the cookie carried; the ACK is then processed as
+     * the one that completes the handshake (RFC 9293 3.10.7.4), with any data it carries.
+     */
+    void acceptCookie(TcpListener listener, TcpInput seg, int cookieMss) {
+        parent = listener;
+        state = LISTEN;
+        rcv.irs = seg.seq - 1;
+        rcv.nxt = seg.seq;
+        rcv.advertisedRight = rcv.nxt;
+        rcv.mss = layer.ourMss();
+        rcv.window(); // what the cookie's SYN,ACK offered: the whole receive buffer
+        snd.iss = seg.ack - 1;
+        snd.una = snd.iss;
+        snd.nxt = snd.iss + 1;
+        snd.max = snd.iss + 1;
+        applyMss(cookieMss);
+        snd.cc.reset(snd.mss);
+        snd.wnd = seg.window;
+        snd.maxWnd = seg.window;
+        transition(TcpEvent.RCV_SYN);
+        arrive(seg);
+    }
+
     private void applyMss(TcpInput seg) {
+        applyMss(seg.mss);
+    }
+
+    private void applyMss(int peerMss) {
         // RFC 9293 3.7.1: without the option assume 536; never more than our MTU allows.
-        int peer = seg.mss > 0 ? seg.mss : 536;
+        int peer = peerMss > 0 ? peerMss : 536;
         int cap = userMss > 0 ? Math.min(userMss, layer.ourMss()) : layer.ourMss();
         // RFC 6691: the MSS counts no options, so the timestamps every segment carries come off it (Linux mss_cache).
-        snd.mss = Math.max(64, Math.min(peer, cap)) - (timestamps ? SegmentOptions.TIMESTAMPS_LENGTH : 0);
+        mssCeiling = Math.max(64, Math.min(peer, cap)) - optionsOnEverySegment();
+        snd.mss = Math.min(mssCeiling, layer.pathMss(remoteIp) - optionsOnEverySegment());
+    }
+
+    // ---------------------------------------------------------------- ICMP (RFC 1122 4.2.3.9, RFC 5927)
+
+    /** RFC 5927 4.1 (Linux too): an ICMP error must quote a sequence number we sent and is not yet acknowledged. */
+    boolean quotesOutstanding(int seq) {
+        return SeqNum.geq(seq, snd.una) && SeqNum.lt(seq, snd.max);
+    }
+
+    /**
+     * An ICMP error other than "fragmentation needed" for this connection. As Linux does: in SYN-SENT it ends the
+     * connect (ECONNREFUSED for port unreachable, EHOSTUNREACH, ...); a half-open passive connection is dropped
+     * quietly; an established one only remembers it as a soft error (RFC 1122 4.2.3.9: "MUST NOT abort" for
+     * soft errors; Linux treats the hard codes the same way once connected), reported if it times out.
+     */
+    void icmpError(Errno errno) {
+        switch (state) {
+            case SYN_SENT -> {
+                error = errno;
+                reset = true;
+                transition(TcpEvent.ABORT);
+            }
+            case SYN_RECEIVED -> {
+                if (parent != null) {
+                    transition(TcpEvent.RETURN_TO_LISTEN);
+                    layer.dropEmbryo(this);
+                } else {
+                    softError = errno;
+                }
+            }
+            default -> softError = errno;
+        }
+    }
+
+    /**
+     * The path to the peer got a smaller MTU (RFC 1191 6.4): segments shrink to fit, and what was sent in too
+     * large segments is sent again at once, without a congestion response, since the loss was not congestion
+     * (as Linux tcp_simple_retransmit).
+     */
+    void pathMtuLowered(int mtu) {
+        int mss = Math.min(mssCeiling, mtu - 40 - optionsOnEverySegment());
+        if (mss >= snd.mss) {
+            return;
+        }
+        snd.mss = mss;
+        snd.cc.setMss(mss);
+        if (!state.synchronizedState() || state == TIME_WAIT || snd.una == snd.max || !SeqNum.gt(snd.una, snd.iss)) {
+            return;
+        }
+        snd.timing = false; // Karn: what follows is sent twice
+        snd.nxt = snd.una;
+        snd.finSent = false;
+        layer.trace(this, state, state, "PMTU_RETRANSMIT");
+        output();
+        layer.reschedule(this);
+    }
+
+    private Errno timeoutError() {
+        return softError != null ? softError : Errno.ETIMEDOUT;
+    }
+
+    /** Option bytes every segment of this connection carries: the timestamps once negotiated (RFC 7323 3). */
+    private int optionsOnEverySegment() {
+        return timestamps ? SegmentOptions.TIMESTAMPS_LENGTH : 0;
     }
 
     /**
@@ -256,6 +373,7 @@ public final class TcpConnection {
                 sampleTimestampRtt(seg); // the SYN-ACK echoes our SYN's TSval (RFC 7323 4.1)
             }
         }
+        ecn.ok = ackOk && ecn.requested && Ecn.isSetupSynAck(seg.flags);
         snd.wnd = seg.window;
         snd.maxWnd = Math.max(snd.maxWnd, seg.window);
         snd.wl1 = seg.seq;
@@ -265,8 +383,21 @@ public final class TcpConnection {
             snd.retransmits = 0;
             snd.rtt.resetBackoff();
             transition(TcpEvent.RCV_SYN_ACK);
-            sendAck();
+            if (seg.payloadLength > 0 || seg.has(FIN)) {
+                // RFC 9293 3.10.7.3: "If there are other controls or text in the segment, then continue
+                // processing at the sixth step ... where the URG bit is checked". The text starts after the SYN.
+                seg.flags &= ~SYN;
+                seg.seq += 1;
+                rcv.window(); // the window our SYN offered, now anchored at IRS+1
+                processTextAndFin(seg);
+                if (state == ESTABLISHED || state == CLOSE_WAIT) {
+                    sendAck(); // processTextAndFin may have delayed it; the handshake's ACK goes now
+                }
+            } else {
+                sendAck();
+            }
             output();
+            layer.reschedule(this);
         } else {
             // Simultaneous open: answer with SYN,ACK carrying our ISS (RFC 9293 3.10.7.3, "Otherwise...").
             transition(TcpEvent.RCV_SIMULTANEOUS_SYN);
@@ -298,7 +429,7 @@ public final class TcpConnection {
             if (seg.has(SYN)) {
                 layer.sendChallengeAck(this);
             } else {
-                answerUnacceptable(seg);
+                answerUnacceptable(seg, seg.payloadLength + (seg.has(FIN) ? 1 : 0));
             }
             return;
         }
@@ -325,9 +456,27 @@ public final class TcpConnection {
         }
         boolean zeroWindowProbe = !acceptable && wnd == 0 && seg.seq == rcv.nxt;
         if (!acceptable && !zeroWindowProbe) {
+            if (seg.has(RST)) {
+                return; // RFC 5961 3.2: a RST outside the window is dropped silently
+            }
+            if (seg.has(SYN) && !seg.has(ACK) && state == SYN_RECEIVED && parent != null && seg.seq == rcv.irs) {
+                // The peer retransmitted its SYN: our SYN,ACK was lost. Like Linux, resend it at once, within
+                // the per-connection limit (TCPACKSkippedSynRecv), instead of a bare ACK it cannot use.
+                if (!invalidRateLimited(Counter.TCP_ACK_SKIPPED_SYN_RECV)) {
+                    snd.timing = false; // Karn: the SYN,ACK is sent twice now
+                    layer.sendSyn(this, true);
+                }
+                return;
+            }
+            if (seg.has(SYN) && state.synchronizedState() && state != TIME_WAIT) {
+                // RFC 5961 4.2: a SYN draws a challenge ACK "irrespective of the sequence number".
+                layer.count(Counter.TCP_SYN_CHALLENGE);
+                layer.sendChallengeAck(this);
+                return;
+            }
             // "If an incoming segment is not acceptable, an acknowledgment should be sent in reply (unless the
             // RST bit is set)" — also what keeps TIME-WAIT answering retransmitted FINs below.
-            if (!seg.has(RST) && answerUnacceptable(seg)) {
+            if (!seg.has(RST) && answerUnacceptable(seg, segLen)) {
                 if (state == TIME_WAIT && seg.has(FIN)) {
                     // A retransmitted FIN: the ACK above answers it; restart the 2 MSL wait (RFC 9293 3.10.7.4).
                     timeWaitAt = layer.now() + 2 * profile.msl().toNanos();
@@ -388,6 +537,7 @@ public final class TcpConnection {
                 return;
             }
             // RFC 9293 3.10.7.4 (RFC 5961 4.2): a SYN in a synchronized state draws a challenge ACK.
+            layer.count(Counter.TCP_SYN_CHALLENGE);
             layer.sendChallengeAck(this);
             return;
         }
@@ -419,6 +569,17 @@ public final class TcpConnection {
         if (!processAck(seg)) {
             return;
         }
+        if (ecn.onArrival(seg.flags, seg.ce)) {
+            // Congestion on the way to us: get the ECE to the sender without the delayed-ACK wait (as Linux does).
+            rcv.quickAcks = Math.max(rcv.quickAcks, 1);
+        }
+        processTextAndFin(seg);
+        output();
+        layer.reschedule(this);
+    }
+
+    /** RFC 9293 3.10.7.4 steps six to eight: URG, the segment text, the FIN bit. */
+    private void processTextAndFin(TcpInput seg) {
         // Sixth: URG (ignored, RFC 6093 discourages its use). Seventh: the segment text.
         if (seg.payloadLength > 0 && state.receivesData()) {
             receiveText(seg);
@@ -443,14 +604,8 @@ public final class TcpConnection {
         } else if (seg.has(FIN) && (state == CLOSE_WAIT || state == CLOSING || state == LAST_ACK)) {
             sendAck();
         }
-        output();
-        layer.reschedule(this);
     }
 
-    /**
-     * Out-of-window segments are answered at most every 500 ms (Linux tcp_invalid_ratelimit, RFC 5961 7), so
-     * that two confused ends cannot ping-pong ACKs forever. A retransmitted FIN in TIME-WAIT still gets its ACK.
-     */
     /**
      * RFC 6191 2: may a SYN reopen this TIME-WAIT connection? With timestamps on both incarnations, the SYN's
      * TSval must be newer than TS.Recent (or equal, with a higher sequence number); otherwise its sequence number
@@ -485,12 +640,15 @@ public final class TcpConnection {
 
     /**
      * Answers an unacceptable segment with an ACK, reporting duplicate data below RCV.NXT as a D-SACK (RFC 2883
-     * 4). Segments carrying data are always answered (the sender waits for that ACK; like Linux, which rate-limits
-     * only empty segments); others at most every 500 ms. Returns true if an ACK was sent.
+     * 4). Segments carrying data or a FIN are always answered (the sender waits for that ACK); empty ones and SYNs
+     * fall under {@link #invalidRateLimited}. Returns true if an ACK was sent.
      */
-    private boolean answerUnacceptable(TcpInput seg) {
+    private boolean answerUnacceptable(TcpInput seg, int segLen) {
         boolean data = seg.payloadLength > 0 && !seg.has(SYN);
-        if (!data && !mayAnswerOutOfWindow()) {
+        // Only segments that could be part of an ACK loop (no sequence space, or a SYN) are rate limited, as in
+        // Linux tcp_oow_rate_limited; TIME-WAIT always answers (a retransmitted FIN needs its ACK).
+        boolean mayLoop = segLen == 0 || seg.has(SYN);
+        if (mayLoop && state != TIME_WAIT && invalidRateLimited(Counter.TCP_ACK_SKIPPED_SEQ)) {
             return false;
         }
         if (data && SeqNum.lt(seg.seq, rcv.nxt)) {
@@ -509,13 +667,19 @@ public final class TcpConnection {
         }
     }
 
-    private boolean mayAnswerOutOfWindow() {
+    /**
+     * The per-connection limit on ACKs sent in reply to invalid segments (out-of-window duplicates and RFC 5961
+     * challenges share it, as in Linux): at most one per tcp_invalid_ratelimit, so that two confused ends cannot
+     * ping-pong ACKs forever (RFC 5961 7). True, and {@code skipped} counted, when this one must not be sent.
+     */
+    boolean invalidRateLimited(Counter skipped) {
         long now = layer.now();
-        if (state != TIME_WAIT && now - lastOutOfWindowAck < OUT_OF_WINDOW_ACK_INTERVAL) {
-            return false;
+        if (now - lastInvalidAck < profile.robustness().invalidRateLimit().toNanos()) {
+            layer.count(skipped);
+            return true;
         }
-        lastOutOfWindowAck = now;
-        return true;
+        lastInvalidAck = now;
+        return false;
     }
 
     private boolean finAcked() {
@@ -525,8 +689,16 @@ public final class TcpConnection {
     /** RFC 9293 3.10.7.4 "fifth, check the ACK field" for synchronized states; false to drop the segment. */
     private boolean processAck(TcpInput seg) {
         if (SeqNum.gt(seg.ack, snd.max)) {
-            // Acknowledges something never sent: ACK and drop.
-            sendAck();
+            // Acknowledges something never sent: ACK and drop (RFC 9293 3.10.7.4); throttled like any challenge.
+            layer.sendChallengeAck(this);
+            return false;
+        }
+        // RFC 5961 5.2: acceptable only if SND.UNA - MAX.SND.WND =< SEG.ACK; otherwise discard the segment, data
+        // and all, and send a (challenge) ACK. Like Linux, the window is also bounded by the data acknowledged so
+        // far, so that early in a connection no ACK below ISS+1 passes.
+        long maxWindow = Math.min(snd.maxWnd & 0xFFFF_FFFFL, bytesAcked);
+        if (SeqNum.lt(seg.ack, snd.una) && (snd.una - seg.ack & 0xFFFF_FFFFL) > maxWindow) {
+            layer.sendChallengeAck(this);
             return false;
         }
         boolean newData = SeqNum.gt(seg.ack, snd.una);
@@ -573,6 +745,9 @@ public final class TcpConnection {
                 && snd.una != snd.max && !seg.has(FIN)) {
             onDuplicateAck();
         }
+        if (seg.has(ECE) && ecn.onEcho(snd.una, snd.max, snd.inRecovery)) {
+            onEcnCongestion();
+        }
         // Window update (RFC 9293 3.10.7.4): only from a segment newer than the last one used.
         if (SeqNum.lt(snd.wl1, seg.seq) || (snd.wl1 == seg.seq && SeqNum.leq(snd.wl2, seg.ack))) {
             snd.wnd = seg.window;
@@ -618,6 +793,14 @@ public final class TcpConnection {
             snd.cc.onAck(acked, layer.now(), snd.rtt.srtt(), flightBefore);
         }
         snd.dupAcks = 0;
+    }
+
+    /**
+     * RFC 3168 6.1.2: an ECN-Echo is a congestion signal without a loss; halve the window as for a loss
+     * (RFC 5681 equation 4) but retransmit nothing. The one place congestion control hears of ECN.
+     */
+    private void onEcnCongestion() {
+        snd.cc.onCongestionEcho(snd.max - snd.una, layer.now());
     }
 
     /** RFC 5681 3.2: the third duplicate ACK starts fast retransmit and fast recovery. */
@@ -908,7 +1091,7 @@ public final class TcpConnection {
             default -> profile.dataRetries();
         };
         if (snd.retransmits >= limit) {
-            error = Errno.ETIMEDOUT;
+            error = timeoutError();
             reset = true;
             if (state == SYN_RECEIVED && parent != null) {
                 transition(TcpEvent.TIMEOUT);
@@ -922,11 +1105,13 @@ public final class TcpConnection {
         snd.rtt.backOff();
         switch (state) {
             case SYN_SENT -> {
+                snd.timing = false; // Karn
                 snd.totalRetransmits++;
                 layer.trace(this, state, state, "SYN_RETRANSMIT");
                 layer.sendSyn(this, false);
             }
             case SYN_RECEIVED -> {
+                snd.timing = false; // Karn
                 snd.totalRetransmits++;
                 layer.trace(this, state, state, "SYN_ACK_RETRANSMIT");
                 layer.sendSyn(this, true);
@@ -990,7 +1175,7 @@ public final class TcpConnection {
         }
         if (keepaliveSent >= keepProbes) {
             // Like Linux: give up with ETIMEDOUT and tell the peer with a RST.
-            error = Errno.ETIMEDOUT;
+            error = timeoutError();
             reset = true;
             layer.sendReset(localIp, localPort, remoteIp, remotePort, snd.max, 0, false);
             transition(TcpEvent.TIMEOUT);
@@ -1244,7 +1429,7 @@ public final class TcpConnection {
                 snd.board.sackedSegments(), snd.board.lostSegments(), snd.board.retransmittedSegments(),
                 lastDataSentAt < 0 ? 0 : (now - lastDataSentAt) / 1_000_000,
                 lastDataReceivedAt < 0 ? 0 : (now - lastDataReceivedAt) / 1_000_000,
-                (now - lastReceived) / 1_000_000, layer.pathMtu(),
+                (now - lastReceived) / 1_000_000, layer.pathMtu(remoteIp),
                 rcv.maxWindow(), srtt < 0 ? 0 : srtt / 1000, srtt < 0 ? 0 : snd.rtt.rttvar() / 1000, ssthresh,
                 snd.cc.cwnd() / mss, rcv.mss, 3, snd.totalRetransmits, bytesAcked, bytesReceived, segsOut, segsIn,
                 (bytesAcked + mss - 1) / mss, snd.wnd, rcv.offered());

@@ -30,6 +30,8 @@ final class TcpInput {
     ByteBuf buffer;
     int payloadOffset;
     int payloadLength;
+    /** The IPv4 header's ECN field was CE (RFC 3168 5). */
+    boolean ce;
 
     boolean has(int flag) {
         return (flags & flag) != 0;

@@ -54,6 +54,9 @@ public final class TcpLayer {
     private final TcpSegment tx = new TcpSegment();
     private final TcpOptionReader options = new TcpOptionReader();
     private final TcpInput input = new TcpInput();
+    private final ChallengeAckLimiter challengeAcks;
+    private final SynCookies cookies;
+    private final PathMtu pathMtu;
     private int defaultReceiveBuffer = 131_072;
     private int defaultSendBuffer = 131_072;
     /** The option area of the segment being built; reused like {@link #tx}. */
@@ -75,9 +78,14 @@ public final class TcpLayer {
         this.stack = stack;
         this.profile = profile;
         this.isn = new IsnGenerator(isnKey);
+        this.cookies = new SynCookies(isnKey);
+        this.pathMtu = new PathMtu(stack.mtu(), profile.robustness().minPathMtu());
         this.maxReceiveBuffer = profile.isLinux() ? LINUX_TCP_RMEM_MAX : 0;
         this.ephemeral = new EphemeralPorts(stack.config().ephemeralPortLow(), stack.config().ephemeralPortHigh(),
                 stack.random().nextLong());
+        // Its own seeded stream, so that the budget draws do not shift the ports and identifiers of other users.
+        this.challengeAcks = new ChallengeAckLimiter(profile.robustness().challengeAckLimit(),
+                new java.util.SplittableRandom(stack.config().seed() ^ 0x5961_5961L));
     }
 
     // ---------------------------------------------------------------- plumbing for connections
@@ -140,6 +148,46 @@ public final class TcpLayer {
     /** Our MSS: the MTU minus 40 bytes of IPv4 and TCP headers (RFC 9293 3.7.1, RFC 879). */
     int ourMss() {
         return stack.mtu() - 40;
+    }
+
+    /** The path MTU towards {@code remoteIp}: the interface MTU unless ICMP lowered it (RFC 1191). */
+    int pathMtu(int remoteIp) {
+        return pathMtu.get(remoteIp, now());
+    }
+
+    /** The largest segment the path to {@code remoteIp} carries: its path MTU minus 40 bytes of headers. */
+    int pathMss(int remoteIp) {
+        return pathMtu(remoteIp) - 40;
+    }
+
+    /**
+     * An ICMP error quoting one of our TCP segments ({@code seq}, {@code sentLength} bytes of IPv4, sent from
+     * {@code localPort} to {@code remoteIp:remotePort}). RFC 5927 4.1: it is believed only if the connection
+     * exists and the quoted sequence number is outstanding (Linux counts the others as OutOfWindowIcmps).
+     * {@code errno} EMSGSIZE is "fragmentation needed" with {@code nextHopMtu} (RFC 1191).
+     */
+    public void icmpError(int remoteIp, int remotePort, int localPort, int seq, int sentLength, Errno errno,
+                          int nextHopMtu) {
+        TcpConnection c = connections.get(key(remoteIp, remotePort, localPort));
+        if (c == null) {
+            return;
+        }
+        if (!c.quotesOutstanding(seq)) {
+            count(Counter.TCP_OUT_OF_WINDOW_ICMPS);
+            return;
+        }
+        if (errno != Errno.EMSGSIZE) {
+            c.icmpError(errno);
+            return;
+        }
+        int mtu = pathMtu.lower(remoteIp, nextHopMtu, sentLength, now());
+        if (mtu > 0) {
+            for (TcpConnection other : List.copyOf(connections.values())) {
+                if (other.remoteIp == remoteIp) {
+                    other.pathMtuLowered(mtu);
+                }
+            }
+        }
     }
 
     boolean offersTimestamps() {
@@ -262,6 +310,7 @@ public final class TcpLayer {
         in.buffer = buf;
         in.payloadOffset = seg.payloadOffset();
         in.payloadLength = seg.payloadLength();
+        in.ce = (ip.tos() & Ecn.CE) == Ecn.CE;
         readOptions(seg, in);
         int srcPort = seg.sourcePort();
         int dstPort = seg.destinationPort();
@@ -344,6 +393,12 @@ public final class TcpLayer {
             return;
         }
         if (in.has(ACK)) {
+            if (!in.has(SYN) && (synCookieMode() == 2 || l.cookiesRecentlySent(now()))) {
+                if (acceptCookie(l, in, localIp, remoteIp, remotePort, localPort)) {
+                    return;
+                }
+                count(Counter.TCP_SYNCOOKIES_FAILED);
+            }
             sendReset(localIp, localPort, remoteIp, remotePort, in.ack, 0, false);
             return;
         }
@@ -361,18 +416,75 @@ public final class TcpLayer {
             count(Counter.TCP_LISTEN_DROPS);
             return;
         }
-        if (!l.hasRoomForSyn()) {
+        boolean full = !l.hasRoomForSyn();
+        if (full && synCookieMode() == 0) {
+            count(Counter.TCP_REQ_Q_FULL_DROP);
             count(Counter.TCP_LISTEN_DROPS);
             return;
         }
+        if (full || synCookieMode() == 2) {
+            if (full) {
+                count(Counter.TCP_REQ_Q_FULL_DO_COOKIES);
+            }
+            sendCookieSynAck(l, in, localIp, remoteIp, remotePort, localPort);
+            return;
+        }
+        TcpConnection c = passiveConnection(l, localIp, remoteIp, remotePort, localPort);
+        l.halfOpen.add(c);
+        c.acceptSyn(l, in, iss);
+    }
+
+    /** A connection born from listener {@code l}, registered in the demultiplexer, not yet accepted. */
+    private TcpConnection passiveConnection(TcpListener l, int localIp, int remoteIp, int remotePort, int localPort) {
         TcpConnection c = new TcpConnection(this, localIp, localPort, remoteIp, remotePort, l.receiveBuffer,
                 l.sendBuffer);
         c.orphaned = true; // nobody holds it until accept()
         c.noDelay = l.noDelay;
         c.keepAlive = l.keepAlive;
         connections.put(key(remoteIp, remotePort, localPort), c);
-        l.halfOpen.add(c);
-        c.acceptSyn(l, in, iss);
+        return c;
+    }
+
+    private int synCookieMode() {
+        return profile.robustness().synCookies();
+    }
+
+    /**
+     * Answers a SYN statelessly (RFC 4987 3.6): a SYN,ACK whose ISS is a {@link SynCookies cookie}. Without
+     * timestamps a cookie can only carry the MSS, so the connection goes without window scaling, SACK and ECN,
+     * as it does in Linux. Hook for timestamps: when the SYN carries TSopt, the SYN,ACK's TSval should end in
+     * {@link SynCookies#timestampBits} and {@link #acceptCookie} read them back from the ACK's TSecr.
+     */
+    private void sendCookieSynAck(TcpListener l, TcpInput in, int localIp, int remoteIp, int remotePort,
+                                  int localPort) {
+        int iss = cookies.make(localIp, localPort, remoteIp, remotePort, in.seq, in.mss, now());
+        l.lastCookieSent = now();
+        int window = Math.min(l.receiveBuffer, 65_535);
+        txOptions.syn(ourMss(), false, false, 0, 0, -1); // MSS only: the cookie carries nothing else
+        ByteBuf f = stack.ipv4().allocate(TcpSegment.MIN_HEADER_LENGTH + txOptions.length());
+        writeHeader(f, Ipv4Layer.TRANSPORT_OFFSET, localPort, remotePort, iss, in.seq + 1, SYN | ACK, window, 0,
+                localIp, remoteIp, txOptions);
+        count(Counter.TCP_SYNCOOKIES_SENT);
+        transmit(f, remoteIp);
+    }
+
+    /** An ACK that may return a cookie: if it does, the connection is created (Linux cookie_v4_check). */
+    private boolean acceptCookie(TcpListener l, TcpInput in, int localIp, int remoteIp, int remotePort,
+                                 int localPort) {
+        int mss = cookies.check(localIp, localPort, remoteIp, remotePort, in.seq - 1, in.ack - 1, now());
+        if (mss == 0) {
+            return false;
+        }
+        count(Counter.TCP_SYNCOOKIES_RECV);
+        if (!l.hasRoomToAccept()) {
+            // As for a stateful handshake: ignore the ACK; the peer's retransmission may find room.
+            count(Counter.TCP_LISTEN_OVERFLOWS);
+            count(Counter.TCP_LISTEN_DROPS);
+            return true;
+        }
+        TcpConnection c = passiveConnection(l, localIp, remoteIp, remotePort, localPort);
+        c.acceptCookie(l, in, mss);
+        return true;
     }
 
     /** A SYN for a TIME-WAIT connection with a higher sequence number reopens the four-tuple, as Linux does. */
@@ -405,6 +517,8 @@ public final class TcpLayer {
     void sendSegment(TcpConnection c, int flags, int seq, int queueOffset, int len) {
         int window = c.rcv.windowField(c.rcv.window());
         int ackNo = (flags & ACK) != 0 ? c.rcv.nxt : 0;
+        boolean newData = len > 0 && SeqNum.geq(seq, c.snd.max);
+        flags |= c.ecn.segmentFlags(flags, newData);
         int blocks = 0;
         if ((flags & ACK) != 0 && c.sackPermitted) {
             // RFC 2018 4: as many blocks as the option space allows (3 beside timestamps, 4 without), and no more
@@ -429,7 +543,7 @@ public final class TcpLayer {
             c.ackSent();
         }
         c.segsOut++;
-        transmit(f, c.remoteIp);
+        transmit(f, c.remoteIp, c.ecn.ipField(newData));
     }
 
     /**
@@ -445,7 +559,8 @@ public final class TcpLayer {
         txOptions.syn(c.rcv.mss, sack, ts, c.tsNow(), withAck ? c.tsRecent : 0, wscale);
         ByteBuf f = stack.ipv4().allocate(TcpSegment.MIN_HEADER_LENGTH + txOptions.length());
         writeHeader(f, Ipv4Layer.TRANSPORT_OFFSET, c.localPort, c.remotePort, c.snd.iss, withAck ? c.rcv.nxt : 0,
-                SYN | (withAck ? ACK : 0), window, 0, c.localIp(), c.remoteIp, txOptions);
+                SYN | (withAck ? ACK : 0) | c.ecn.synFlags(withAck, c.state == TcpState.SYN_SENT && c.snd.retransmits > 0),
+                window, 0, c.localIp(), c.remoteIp, txOptions);
         if (withAck) {
             c.ackSent();
         }
@@ -462,8 +577,19 @@ public final class TcpLayer {
         transmit(f, remoteIp);
     }
 
-    /** RFC 5961 challenge ACK: the current ACK, which a legitimate peer answers with an exact RST. */
+    /**
+     * RFC 5961 challenge ACK: the current ACK, which a legitimate peer answers with an exact RST (3.2), a RST
+     * for its new incarnation (4.2) or nothing. Throttled as RFC 5961 7 asks, in Linux's order: first the
+     * connection's own limit (one per tcp_invalid_ratelimit, shared with out-of-window ACKs), then the stack-wide
+     * budget of tcp_challenge_ack_limit.
+     */
     void sendChallengeAck(TcpConnection c) {
+        if (c.invalidRateLimited(Counter.TCP_ACK_SKIPPED_CHALLENGE)) {
+            return;
+        }
+        if (!challengeAcks.tryTake(now())) {
+            return;
+        }
         count(Counter.TCP_CHALLENGE_ACKS);
         c.sendAck();
     }
@@ -487,8 +613,13 @@ public final class TcpLayer {
     }
 
     private void transmit(ByteBuf frame, int destination) {
+        transmit(frame, destination, Ecn.NOT_ECT);
+    }
+
+    /** Sends with DF set (path MTU discovery, RFC 1191 3) and {@code ecnField} in the IPv4 header's ECN bits. */
+    private void transmit(ByteBuf frame, int destination, int ecnField) {
         count(Counter.TCP_OUT_SEGS);
-        stack.ipv4().output(frame, destination, Ipv4Packet.PROTO_TCP, 0, true);
+        stack.ipv4().output(frame, destination, Ipv4Packet.PROTO_TCP, ecnField, true);
     }
 
     // ---------------------------------------------------------------- opening

@@ -6,9 +6,10 @@ import java.util.Set;
 
 /**
  * A listening socket (RFC 9293 LISTEN) with Linux's two bounded queues: half-open connections in
- * SYN-RECEIVED, and established connections waiting for accept(). When the half-open queue is full a new SYN
- * is dropped (ListenDrops); when the accept queue is full a new SYN is dropped and the final ACK of a
- * handshake is ignored, so the peer retransmits (ListenOverflows) — the choices Linux makes without SYN cookies.
+ * SYN-RECEIVED, and established connections waiting for accept(). Like Linux both are bounded by the backlog.
+ * When the half-open queue is full a new SYN is answered with a SYN cookie ({@link SynCookies}, tcp_syncookies
+ * 1 or 2) or dropped (0, TCPReqQFullDrop); when the accept queue is full a new SYN is dropped and the final ACK
+ * of a handshake is ignored, so the peer retransmits (ListenOverflows).
  */
 public final class TcpListener {
     final int localIp;
@@ -23,6 +24,8 @@ public final class TcpListener {
     int sendBuffer;
     boolean noDelay;
     boolean keepAlive;
+    /** When this listener last sent a SYN cookie; only then are returning ACKs checked as cookies (Linux). */
+    long lastCookieSent = Long.MIN_VALUE;
 
     TcpListener(int localIp, int localPort, int backlog, int maxHalfOpen) {
         this.localIp = localIp;
@@ -36,8 +39,15 @@ public final class TcpListener {
         return acceptQueue.size() <= backlog;
     }
 
+    /** Linux inet_csk_reqsk_queue_is_full: the half-open queue is full at the backlog (and tcp_max_syn_backlog). */
     boolean hasRoomForSyn() {
-        return halfOpen.size() < maxHalfOpen;
+        return halfOpen.size() < Math.min(backlog, maxHalfOpen);
+    }
+
+    /** True if an ACK for nobody may carry one of our cookies: one was sent within a cookie's lifetime. */
+    boolean cookiesRecentlySent(long now) {
+        return lastCookieSent != Long.MIN_VALUE
+                && now - lastCookieSent <= (SynCookies.MAX_AGE + 1) * SynCookies.PERIOD_NANOS;
     }
 
     void established(TcpConnection c) {

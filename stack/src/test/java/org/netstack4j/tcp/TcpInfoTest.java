@@ -29,8 +29,9 @@ class TcpInfoTest {
             assertEquals(TcpInfo.INFINITE_SSTHRESH, info.sndSsthresh());
             assertEquals(10, info.sndCwnd(), "initial window in segments");
             assertEquals(65_535, info.sndWnd());
-            assertEquals(1_000_000, info.rto(), "initial RTO 1 s in µs");
-            assertEquals(0, info.rtt(), "no RTT sample yet");
+            // The SYN-ACK is timed (RFC 6298 2.2): the instant virtual-time handshake gave a sample of 0.
+            assertEquals(200_000, info.rto(), "SRTT 0 + 4 RTTVAR 0, raised to the 200 ms minimum, in µs");
+            assertEquals(0, info.rtt(), "the handshake's sample");
             assertEquals(2, info.segsIn(), "SYN and ACK");
             assertEquals(1, info.segsOut(), "SYN-ACK");
 
@@ -49,9 +50,10 @@ class TcpInfoTest {
             assertEquals(0, info.unacked());
             assertEquals(3000, info.bytesAcked());
             assertEquals(3, info.delivered());
-            assertEquals(50_000, info.rtt(), "first sample: SRTT = R (RFC 6298 2.2), µs");
-            assertEquals(25_000, info.rttvar(), "RTTVAR = R / 2");
-            assertEquals(200_000, info.rto(), "SRTT + 4 RTTVAR = 150 ms, raised to the 200 ms minimum");
+            // Second sample (RFC 6298 2.3) after the handshake's 0: SRTT = 7/8 0 + 1/8 50 ms, RTTVAR = 3/4 0 + 1/4 50 ms.
+            assertEquals(50_000 / 8, info.rtt(), "SRTT in µs");
+            assertEquals(50_000 / 4, info.rttvar(), "RTTVAR in µs");
+            assertEquals(200_000, info.rto(), "SRTT + 4 RTTVAR = 56.25 ms, raised to the 200 ms minimum");
             assertEquals(50, info.lastDataSent(), "ms since the data went out");
             assertEquals(0, info.lastAckRecv());
 
@@ -80,7 +82,7 @@ class TcpInfoTest {
             assertEquals(1, info.retransmits());
             assertEquals(1, info.backoff());
             assertEquals(1, info.totalRetrans());
-            assertEquals(2_000_000, info.rto(), "1 s doubled");
+            assertEquals(400_000, info.rto(), "200 ms (handshake sample, minimum RTO) doubled");
         }
     }
 

@@ -11,6 +11,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.netstack4j.wire.TcpSegment;
 import org.netstack4j.testing.TwoStacks;
 import org.netstack4j.wire.TcpOption;
 import org.netstack4j.wire.TcpOption.Mss;
@@ -189,7 +190,8 @@ class TcpOptionsNegotiationTest {
     void rfcProfileChoosesTheShiftFromTheSocketBuffer() {
         try (TcpPeer p = new TcpPeer(new TransitionCoverage(), TcpProfile.RFC)) {
             p.connect();
-            TcpPeer.Seg syn = p.expect(SYN, 0, 0);
+            // The rfc profile asks for ECN on its SYN (tcp_ecn=1, RFC 3168 6.1.1).
+            TcpPeer.Seg syn = p.expect(SYN | TcpSegment.ECE | TcpSegment.CWR, 0, 0);
             int rcvBuf = p.net.stack.tcp().defaultReceiveBuffer();
             int expected = 0;
             while ((rcvBuf >> expected) > 65_535) {

@@ -60,6 +60,8 @@ final class TcpPeer implements AutoCloseable {
     long iss = -1;
     /** Window the peer advertises when a helper does not say. */
     int window = 65_535;
+    /** The IPv4 TOS byte of what the peer sends (its low two bits are the ECN field, RFC 3168 5). */
+    int tos;
     /** Descriptors the helpers opened; close() closes those still open, so that no buffer leaks. */
     private final List<Integer> fds = new ArrayList<>();
 
@@ -158,7 +160,9 @@ final class TcpPeer implements AutoCloseable {
 
     /** Hands raw TCP bytes to the stack in an IPv4 packet from the peer. */
     void injectTcp(byte[] tcp) {
-        Ipv4Header ip = Ipv4Header.of(Ipv4Packet.PROTO_TCP, OneStack.PEER, OneStack.US, tcp.length, 64, 1);
+        Ipv4Header ip = tos == 0 ? Ipv4Header.of(Ipv4Packet.PROTO_TCP, OneStack.PEER, OneStack.US, tcp.length, 64, 1)
+                : new Ipv4Header(tos, Ipv4Packet.MIN_HEADER_LENGTH + tcp.length, 1, true, false, 0, 64,
+                        Ipv4Packet.PROTO_TCP, OneStack.PEER, OneStack.US, org.netstack4j.wire.Bytes.EMPTY);
         net.inject(Frames.ipv4(OneStack.US_MAC, OneStack.PEER_MAC, ip, tcp));
     }
 
@@ -291,7 +295,8 @@ final class TcpPeer implements AutoCloseable {
     /** Active open: SYN (checked), SYN-ACK, ACK (checked). Returns the connected fd. */
     int activeOpen() {
         int fd = connect();
-        Seg syn = expect(SYN, 0, 0);
+        // With tcp_ecn=1 the SYN asks for ECN (RFC 3168 6.1.1); the SYN-ACK below does not accept it.
+        Seg syn = expect(SYN | (profile.robustness().ecn() == 1 ? TcpSegment.ECE | TcpSegment.CWR : 0), 0, 0);
         // Linux chooses the shift for its 6 MiB tcp_rmem[2]; the rfc profile for the 128 KiB socket buffer.
         assertLinuxSynOptions(syn, profile.isLinux() ? 7 : 2);
         send(SYN | ACK, 0, 1, window, List.of(new TcpOption.Mss(PEER_MSS)), new byte[0]);
@@ -389,8 +394,15 @@ final class TcpPeer implements AutoCloseable {
         if ((flags & ACK) != 0) {
             b.append('.');
         }
-        if ((flags & ~(SYN | FIN | RST | PSH | ACK)) != 0) {
-            b.append("+0x").append(Integer.toHexString(flags & ~(SYN | FIN | RST | PSH | ACK)));
+        if ((flags & TcpSegment.ECE) != 0) {
+            b.append('E');
+        }
+        if ((flags & TcpSegment.CWR) != 0) {
+            b.append('W');
+        }
+        int known = SYN | FIN | RST | PSH | ACK | TcpSegment.ECE | TcpSegment.CWR;
+        if ((flags & ~known) != 0) {
+            b.append("+0x").append(Integer.toHexString(flags & ~known));
         }
         return b.toString();
     }

@@ -29,6 +29,7 @@ class TcpSackRecoveryTest {
         int fd = p.connect();
         TcpPeer.Seg syn = p.expect(SYN, 0, 0);
         assertTrue(syn.h().options().contains(TcpOption.SackPermitted.INSTANCE), "our SYN offers SACK: " + syn.h());
+        p.runMillis(10); // the SYN is timed: a 10 ms handshake makes the first RTT sample 10 ms, like the data's
         p.send(SYN | ACK, 0, 1, p.window, List.of(new TcpOption.Mss(MSS), TcpOption.SackPermitted.INSTANCE),
                 new byte[0]);
         p.expect(ACK, 1, 1);

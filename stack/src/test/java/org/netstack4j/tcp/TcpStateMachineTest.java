@@ -481,9 +481,11 @@ class TcpStateMachineTest {
             p.send(SYN, 1, 0);
             p.expect(ACK, 1, 1);
             assertEquals(ESTABLISHED, p.state());
+            p.runMillis(500); // the per-connection limit (RobustnessTest covers it)
             p.send(SYN | ACK, 500, 1);
             p.expect(ACK, 1, 1);
             assertEquals(2, p.counter(Counter.TCP_CHALLENGE_ACKS));
+            assertEquals(2, p.counter(Counter.TCP_SYN_CHALLENGE));
             assertEquals(Errno.EAGAIN, recvError(p, fd), "no error, no data");
         }
     }

@@ -45,9 +45,14 @@ class TcpTimersTest {
         return new TcpPeer(COVERAGE);
     }
 
-    /** Active open, then a first segment of 10 bytes ACKed after {@code rttMillis}: SRTT is then known. */
+    /** Active open whose SYN-ACK comes after {@code rttMillis}, then 10 bytes ACKed after as long. */
     private static int openWithRtt(TcpPeer p, long rttMillis) {
-        int fd = p.activeOpen();
+        int fd = p.connect();
+        p.expect(SYN, 0, 0);
+        p.runMillis(rttMillis);
+        p.send(SYN | ACK, 0, 1, p.window, List.of(new TcpOption.Mss(TcpPeer.PEER_MSS)), new byte[0]);
+        p.expect(ACK, 1, 1);
+        p.api.connect(fd, new SockAddrIn(OneStack.PEER, TcpPeer.PEER_PORT));
         p.api.send(fd, TcpPeer.bytes(10), 0, 10, 0);
         p.expect(PSH | ACK, 1, 1);
         p.runMillis(rttMillis);
@@ -165,17 +170,39 @@ class TcpTimersTest {
     }
 
     @Test
+    void theHandshakeIsTimedSoTheFirstRtoFollowsThePath() {
+        try (TcpPeer p = peer()) {
+            int fd = openWithRtt(p, 30);
+            RttEstimator rtt = p.conn().sender().rttEstimator();
+            assertEquals(30 * MS, rtt.srtt(), "the SYN's 30 ms, then the data's 30 ms");
+            assertEquals(200 * MS, p.conn().sender().rto(), "not the initial 1 s (RFC 6298 2.2 after the SYN)");
+            p.api.close(fd);
+        }
+        try (TcpPeer p = peer()) {
+            int l = p.listen();
+            p.send(SYN, 0, 0, p.window, List.of(new TcpOption.Mss(TcpPeer.PEER_MSS)), new byte[0]);
+            p.expect(SYN | ACK, 0, 1);
+            p.runMillis(40);
+            p.send(ACK, 1, 1);
+            assertEquals(40 * MS, p.conn().sender().rttEstimator().srtt(), "the SYN,ACK is timed too");
+            p.accept(l);
+        }
+    }
+
+    @Test
     @Checks({"MUST-18"})
     void karnNoSampleFromARetransmittedSegment() {
         try (TcpPeer p = peer()) {
             int fd = p.activeOpen();
+            long srtt = p.conn().sender().rttEstimator().srtt();
+            long rto = p.conn().sender().rto();
             p.api.send(fd, TcpPeer.bytes(10), 0, 10, 0);
             long t0 = p.expect(PSH | ACK, 1, 1).at();
-            assertEquals(t0 + S, p.await(Duration.ofSeconds(2), PSH | ACK, 1, 1).at());
+            assertEquals(t0 + rto, p.await(Duration.ofSeconds(2), PSH | ACK, 1, 1).at());
             p.runMillis(5);
             p.send(ACK, 1, 11); // ambiguous: ACK of the original or of the retransmission
-            assertEquals(-1, p.conn().sender().rttEstimator().srtt(), "Karn: no sample");
-            assertEquals(1 * S, p.conn().sender().rto());
+            assertEquals(srtt, p.conn().sender().rttEstimator().srtt(), "Karn: no sample");
+            assertEquals(rto, p.conn().sender().rto(), "back-off forgotten, no new estimate");
         }
     }
 
@@ -185,6 +212,7 @@ class TcpTimersTest {
         try (TcpPeer p = peer()) {
             int fd = p.activeOpen();
             p.api.setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, 1);
+            long srtt = p.conn().sender().rttEstimator().srtt();
             p.api.send(fd, TcpPeer.bytes(1460), 0, 1460, 0);
             p.api.send(fd, TcpPeer.bytes(1460), 0, 1460, 0);
             p.expect(PSH | ACK, 1, 1);
@@ -197,7 +225,7 @@ class TcpTimersTest {
             p.runMillis(3);
             p.send(ACK, 1, 2921);
             p.expectNothing();
-            assertEquals(-1, p.conn().sender().rttEstimator().srtt(),
+            assertEquals(srtt, p.conn().sender().rttEstimator().srtt(),
                     "Karn: the resent second segment is a retransmission too");
         }
     }
@@ -385,7 +413,7 @@ class TcpTimersTest {
             p.expect(PSH | ACK, 1, 1);
             p.api.send(fd, TcpPeer.bytes(10), 0, 10, 0);
             p.api.send(fd, TcpPeer.bytes(5), 0, 5, 0);
-            p.expectNothingFor(Duration.ofMillis(500));
+            p.expectNothingFor(Duration.ofMillis(150)); // less than the 200 ms RTO from the handshake's sample
             p.send(ACK, 1, 11);
             TcpPeer.Seg d = p.expect(PSH | ACK, 11, 1);
             assertEquals(15, d.payload().length, "the small writes coalesced");

@@ -61,4 +61,14 @@ public interface CongestionControl {
      * {@code rto} is the current retransmission timeout.
      */
     void onIdleRestart(long idleNanos, long rto, long now);
+
+    /**
+     * An ECN-Echo: congestion without a loss (RFC 3168 6.1.2). The window is reduced as on entering loss recovery
+     * (ssthresh from the flight, cwnd = ssthresh; CUBIC's beta) and the "recovery" ends at once, since nothing is to
+     * be retransmitted.
+     */
+    default void onCongestionEcho(int flight, long now) {
+        onEnterRecovery(flight, now, true);
+        onExitRecovery(flight, now);
+    }
 }
