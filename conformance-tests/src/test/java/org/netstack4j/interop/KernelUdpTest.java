@@ -3,10 +3,8 @@ package org.netstack4j.interop;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.netstack4j.socket.SocketConstants.AF_INET;
-import static org.netstack4j.socket.SocketConstants.POLLIN;
 import static org.netstack4j.socket.SocketConstants.SOCK_DGRAM;
 
 import java.io.IOException;
@@ -25,7 +23,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.netstack4j.socket.BsdSockets;
 import org.netstack4j.socket.Errno;
 import org.netstack4j.socket.ErrnoException;
-import org.netstack4j.socket.PollFd;
 import org.netstack4j.socket.SockAddrIn;
 import org.netstack4j.stats.Counter;
 

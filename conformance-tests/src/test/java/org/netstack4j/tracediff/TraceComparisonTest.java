@@ -85,8 +85,9 @@ class TraceComparisonTest {
         assertTrue(!changed.contains("server payload bytes") && !changed.contains("server closed first"), report);
         TraceComparison.Difference mss = cmp.differences().stream()
                 .filter(d -> d.property().equals("largest payload")).findFirst().orElseThrow();
-        assertEquals("1460", mss.a());
-        assertEquals("536", mss.b());
+        // Both ends negotiate timestamps, whose 12 bytes come off every segment (RFC 6691), as on Linux.
+        assertEquals("1448", mss.a());
+        assertEquals("524", mss.b());
         assertTrue(report.contains("!="), report);
     }
 
@@ -103,6 +104,36 @@ class TraceComparisonTest {
         TcpPacket data = server.stream().filter(p -> p.payloadLength() > 0).findFirst().orElseThrow();
         assertEquals(1, Behaviour.retransmissions(List.of(data, data)));
         assertEquals(0, Behaviour.retransmissions(List.of(data)));
+    }
+
+    @Test
+    void commandExitsZeroForAlikeCapturesOneForDifferentTwoForBadInput() throws IOException {
+        Path one = run("one", 0);
+        Path two = run("two", 0);
+        Path small = run("small", 536);
+        assertEquals(0, cli("trace-diff", one.toString(), two.toString()).code());
+        Cli diff = cli("trace-diff", one.toString(), small.toString());
+        assertEquals(1, diff.code());
+        assertTrue(diff.out().contains("server largest payload") && diff.out().contains("!="), diff.out());
+        Cli missing = cli("trace-diff", one.toString(), dir.resolve("nope.pcap").toString());
+        assertEquals(2, missing.code());
+        assertEquals("netstack4j: no such capture file: " + dir.resolve("nope.pcap") + "\n", missing.err());
+        Path junk = Files.writeString(dir.resolve("junk.pcap"), "junk");
+        Cli bad = cli("trace-diff", one.toString(), junk.toString());
+        assertEquals(2, bad.code());
+        assertTrue(bad.err().startsWith("netstack4j: ") && bad.err().contains("too short for a pcap file")
+                && bad.err().lines().count() == 1, bad.err());
+    }
+
+    private record Cli(int code, String out, String err) {}
+
+    private static Cli cli(String... args) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        int code = org.netstack4j.cli.Main.execute(new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8),
+                new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8), args);
+        return new Cli(code, out.toString(java.nio.charset.StandardCharsets.UTF_8),
+                err.toString(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     @Test

@@ -19,6 +19,7 @@ import org.netstack4j.interop.TcpInterop;
 import org.netstack4j.stats.Counter;
 import org.netstack4j.wire.Ipv4Address;
 import org.netstack4j.wire.MacAddress;
+import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.Network;
 import org.testcontainers.images.builder.Transferable;
@@ -42,6 +43,8 @@ public final class BusyboxPeer implements StackEnd, AutoCloseable {
     private static final int CONTAINER_HOST = 2;
     /** Host octet of the stack in the network's /24; the engine hands out addresses from .2 up. */
     private static final int STACK_HOST = 200;
+    /** The bridge driver's option that names the network's Linux bridge. */
+    private static final String BRIDGE_NAME_OPTION = "com.docker.network.bridge.name";
 
     private final Cleanup cleanup;
     private final String suffix;
@@ -105,19 +108,32 @@ public final class BusyboxPeer implements StackEnd, AutoCloseable {
                     .withIpam(new Ipam().withConfig(new Ipam.Config()
                             .withSubnet(candidate + "/24")
                             .withGateway(new Ipv4Address(candidate.bits() + 1).toString())))
-                    .withOptions(Map.of("com.docker.network.bridge.name", bridge))
+                    .withOptions(Map.of(BRIDGE_NAME_OPTION, bridge))
                     .withLabels(labels)).build();
             try {
-                n.getId(); // creates it
+                String id = n.getId(); // creates it
                 cleanup.add(n::close);
                 network = n;
                 subnet = candidate;
+                bridge = bridgeOf(id);
                 return;
             } catch (RuntimeException e) {
                 last = e; // e.g. "Pool overlaps with other one on this address space"
             }
         }
         throw new IllegalStateException("cannot create a container network with a free 10.x.y.0/24 subnet", last);
+    }
+
+    /**
+     * The network's bridge as the engine made it: the name we asked for in the
+     * {@code com.docker.network.bridge.name} option, else the engine's default, {@code br-} and the first 12
+     * characters of the network's id.
+     */
+    private static String bridgeOf(String networkId) {
+        Map<String, String> options = DockerClientFactory.lazyClient().inspectNetworkCmd().withNetworkId(networkId)
+                .exec().getOptions();
+        String name = options == null ? null : options.get(BRIDGE_NAME_OPTION);
+        return name != null ? name : "br-" + networkId.substring(0, 12);
     }
 
     private void startContainer(BusyboxImage image) {

@@ -61,6 +61,11 @@ final class ContainerEngine {
         if (!answers) {
             return Optional.of("no Docker engine answers (start dockerd; .ci/run does)");
         }
+        String host = String.valueOf(DockerClientFactory.instance().getTransportConfig().getDockerHost());
+        if (!host.startsWith("unix:")) {
+            return Optional.of("the Docker engine at " + host + " is not on this host's unix socket: the stack's "
+                    + "TAP must join the container network's bridge, which only a local engine has");
+        }
         return Optional.empty();
     }
 
