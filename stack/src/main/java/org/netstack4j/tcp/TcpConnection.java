@@ -721,7 +721,7 @@ public final class TcpConnection {
             int unsent = snd.unsent();
             int window = Math.min(snd.wnd, snd.cwnd);
             int usable = snd.una + window - snd.nxt;
-            int len = Math.min(Math.min(unsent, layer.sendSize(snd.mss, snd.maxWnd)), Math.max(0, usable));
+            int len = Math.min(Math.min(unsent, layer.sendSize(this)), Math.max(0, usable));
             if (len > 0) {
                 boolean full = len >= snd.mss;
                 boolean allQueued = len == unsent;
