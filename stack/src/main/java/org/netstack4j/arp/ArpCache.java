@@ -73,6 +73,11 @@ public final class ArpCache {
             stack.counters().inc(Counter.ARP_IN_NOT_FOR_US);
             return;
         }
+        if (forUs && p.operation() == ArpPacket.OP_REPLY) {
+            // Counted before learning: learning sends the frames that waited for this reply, and whoever sees
+            // them arrive may look at the counters at once.
+            stack.counters().inc(Counter.ARP_IN_REPLIES);
+        }
         // RFC 826 "Packet Reception": update an existing entry for the sender whoever it was for ...
         Entry e = entries.get(sender);
         if (e != null && sender != 0 && !isGroup(senderMac)) {
@@ -92,8 +97,6 @@ public final class ArpCache {
             stack.counters().inc(Counter.ARP_IN_REQUESTS);
             send(ArpPacket.OP_REPLY, senderMac, sender, senderMac);
             stack.counters().inc(Counter.ARP_OUT_REPLIES);
-        } else if (p.operation() == ArpPacket.OP_REPLY) {
-            stack.counters().inc(Counter.ARP_IN_REPLIES);
         }
     }
 

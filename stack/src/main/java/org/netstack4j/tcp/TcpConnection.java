@@ -948,7 +948,7 @@ public final class TcpConnection {
      */
     boolean sendNext(int usable) {
         int unsent = snd.unsent();
-        int len = Math.min(Math.min(unsent, layer.sendSize(snd.mss, snd.maxWnd)), Math.max(0, usable));
+        int len = Math.min(Math.min(unsent, layer.sendSize(this)), Math.max(0, usable));
         if (len > 0) {
             boolean full = len >= snd.mss;
             boolean allQueued = len == unsent;

@@ -127,10 +127,14 @@ public final class TcpLayer {
      * every second segment would wait for its delayed-ACK timer each time, e.g. at MTU 65520 without window
      * scaling.
      */
-    int sendSize(int mss, int maxWindow) {
+    int sendSize(TcpConnection c) {
+        int mss = c.snd.mss;
+        int maxWindow = c.snd.maxWnd;
         int size = mss;
         int limit = stack.tcpPacketLimit();
-        if (limit > stack.mtu() && mss >= ourMss()) {
+        // The MSS before the timestamps came off it (RFC 6691): the peer takes full-MTU segments if it is ours.
+        int negotiated = mss + (c.timestamps ? SegmentOptions.TIMESTAMPS_LENGTH : 0);
+        if (limit > stack.mtu() && negotiated >= ourMss()) {
             size = Math.max(mss, (limit - Ipv4Packet.MIN_HEADER_LENGTH - TcpSegment.MAX_HEADER_LENGTH) / mss * mss);
         }
         int cutoff = maxWindow > DEFAULT_MSS ? maxWindow / 2 : maxWindow;
