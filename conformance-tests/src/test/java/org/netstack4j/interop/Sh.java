@@ -208,6 +208,16 @@ final class Sh {
             return process.isAlive() ? "(still running)" : new String(stderr.join(), StandardCharsets.UTF_8);
         }
 
+        /**
+         * Asks the command to finish (SIGTERM), as a capture tool needs in order to drain and write what it still
+         * holds, waits up to {@code timeout}, then kills it.
+         */
+        void stop(Duration timeout) {
+            process.destroy();
+            awaitExit(timeout);
+            close();
+        }
+
         @Override
         public void close() {
             if (process.isAlive()) {

@@ -11,6 +11,7 @@ import org.netstack4j.stack.NetStack;
 import org.netstack4j.stack.StackDriver;
 import org.netstack4j.tcp.TcpConnection;
 import org.netstack4j.tcp.TcpException;
+import org.netstack4j.tcp.TcpInfo;
 import org.netstack4j.tcp.TcpState;
 import org.netstack4j.udp.Datagram;
 import org.netstack4j.udp.UdpEndpoint;
@@ -666,6 +667,8 @@ public final class BsdSockets {
                     case TCP_KEEPIDLE -> s.keepIdleSeconds;
                     case TCP_KEEPINTVL -> s.keepIntervalSeconds;
                     case TCP_KEEPCNT -> s.keepCount;
+                    // A struct, not an int: tcpInfo(fd) returns it.
+                    case TCP_INFO -> throw new ErrnoException("getsockopt", Errno.EINVAL);
                     default -> throw new ErrnoException("getsockopt", Errno.ENOPROTOOPT);
                 };
             }
@@ -706,6 +709,24 @@ public final class BsdSockets {
                 }
                 default -> throw new ErrnoException("getsockopt", Errno.ENOPROTOOPT);
             };
+        });
+    }
+
+    /**
+     * getsockopt(IPPROTO_TCP, TCP_INFO): a snapshot of the connection (an unconnected or listening socket reports
+     * only its state, as Linux does). ENOPROTOOPT for a datagram socket.
+     */
+    public TcpInfo tcpInfo(int fd) {
+        Handle h = handle("getsockopt", fd);
+        if (h.tcp == null) {
+            throw new ErrnoException("getsockopt", Errno.ENOPROTOOPT);
+        }
+        return driver.call(() -> {
+            StreamSocket s = h.tcp;
+            if (s.conn != null) {
+                return s.conn.info();
+            }
+            return TcpInfo.unconnected(s.listener != null && !s.listener.isClosed() ? TcpState.LISTEN : TcpState.CLOSED);
         });
     }
 

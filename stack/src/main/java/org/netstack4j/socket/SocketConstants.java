@@ -60,6 +60,8 @@ public final class SocketConstants {
     public static final int TCP_KEEPINTVL = 5;
     /** Keep-alive probes before giving up. */
     public static final int TCP_KEEPCNT = 6;
+    /** A snapshot of the connection ({@code struct tcp_info}); read with {@link BsdSockets#tcpInfo}. */
+    public static final int TCP_INFO = 11;
 
     /** shutdown(2) modes. */
     public static final int SHUT_RD = 0;

@@ -61,6 +61,18 @@ public final class TcpConnection {
     private long lastOutOfWindowAck = Long.MIN_VALUE / 2;
     /** Time of the last segment received, for keep-alive. */
     long lastReceived;
+    // Negotiated options (RFC 7323, RFC 2018): both SYNs carried the option.
+    /** Timestamps are in use (RFC 7323 3.2). */
+    boolean timestamps;
+    /** The peer sent SACK-permitted and so did we (RFC 2018 2): we send SACK blocks, the peer may too. */
+    boolean sackPermitted;
+    // Statistics for TCP_INFO.
+    long lastDataSentAt = -1;
+    long lastDataReceivedAt = -1;
+    long segsIn;
+    long segsOut;
+    long bytesAcked;
+    long bytesReceived;
 
     TcpConnection(TcpLayer layer, int localIp, int localPort, int remoteIp, int remotePort, int rcvBuf, int sndBuf) {
         this.layer = layer;
@@ -131,6 +143,7 @@ public final class TcpConnection {
 
     /** Passive open of a connection born from a listener's SYN (RFC 9293 3.10.7.2): send SYN-ACK. */
     void acceptSyn(TcpListener listener, TcpInput seg, int iss) {
+        segsIn++;
         parent = listener;
         state = LISTEN;
         rcv.irs = seg.seq;
@@ -216,6 +229,7 @@ public final class TcpConnection {
     /** RFC 9293 3.10.7.4: a segment arrives in a synchronized state (or SYN-RECEIVED). */
     void arrive(TcpInput seg) {
         lastReceived = layer.now();
+        segsIn++;
         keepaliveSent = 0;
         if (state == SYN_SENT) {
             synSentArrival(seg);
@@ -402,6 +416,7 @@ public final class TcpConnection {
                 dataAcked -= 1; // our SYN occupies the ISS (RFC 9293 3.3.1); it is not in the send queue
             }
             snd.queue.acknowledge(dataAcked);
+            bytesAcked += dataAcked;
             snd.una = seg.ack;
             if (SeqNum.gt(snd.una, snd.nxt)) {
                 // After a timeout moved SND.NXT back, an ACK may cover data sent before it.
@@ -513,6 +528,8 @@ public final class TcpConnection {
             rcv.nxt = rcv.queue.add(rcv.nxt, seg.seq, seg.buffer, seg.payloadOffset, len);
         }
         if (rcv.nxt != before) {
+            bytesReceived += rcv.nxt - before;
+            lastDataReceivedAt = layer.now();
             layer.signal();
         }
         if (seg.has(FIN) && seg.seq + len == rcv.nxt) {
@@ -598,6 +615,9 @@ public final class TcpConnection {
         boolean newData = SeqNum.geq(seq, snd.max);
         int flags = ACK | (len > 0 && (fin || len == snd.unsent()) ? PSH : 0) | (fin ? FIN : 0);
         layer.sendSegment(this, flags, seq, seq - snd.una, len);
+        if (len > 0) {
+            lastDataSentAt = layer.now();
+        }
         int end = seq + len + (fin ? 1 : 0);
         if (SeqNum.gt(end, snd.nxt)) {
             snd.nxt = end;
@@ -980,6 +1000,38 @@ public final class TcpConnection {
     /** "local>remote" for traces. */
     public String tuple() {
         return Ipv4Address.toString(localIp) + ":" + localPort + ">" + Ipv4Address.toString(remoteIp) + ":" + remotePort;
+    }
+
+    /** True when both SYNs carried SACK-permitted (RFC 2018 2): the peer's SACK blocks may be used. */
+    public boolean sackPermitted() {
+        return sackPermitted;
+    }
+
+    /** True when both SYNs carried the timestamps option (RFC 7323 3.2). */
+    public boolean timestamps() {
+        return timestamps;
+    }
+
+    /** A TCP_INFO-like snapshot of this connection. */
+    public TcpInfo info() {
+        long now = layer.now();
+        int mss = Math.max(1, snd.mss);
+        int caState = snd.inRecovery ? TcpInfo.CA_RECOVERY : snd.retransmits > 0 ? TcpInfo.CA_LOSS : TcpInfo.CA_OPEN;
+        int options = (timestamps ? TcpInfo.OPT_TIMESTAMPS : 0) | (sackPermitted ? TcpInfo.OPT_SACK : 0)
+                | (rcv.wscaleOk ? TcpInfo.OPT_WSCALE : 0);
+        long srtt = snd.rtt.srtt();
+        int ssthresh = snd.ssthresh == Integer.MAX_VALUE ? TcpInfo.INFINITE_SSTHRESH : snd.ssthresh / mss;
+        int inFlight = snd.max - snd.una;
+        return new TcpInfo(state, caState, snd.retransmits, snd.rtt.backoffCount(), options,
+                rcv.wscaleOk ? snd.wscale : 0, rcv.wscaleOk ? rcv.wscale : 0, snd.rtt.rto() / 1000, snd.mss, rcv.mss,
+                (inFlight + mss - 1) / mss,
+                0, 0, 0, // sacked, lost, retrans: no SACK scoreboard or retransmission accounting yet
+                lastDataSentAt < 0 ? 0 : (now - lastDataSentAt) / 1_000_000,
+                lastDataReceivedAt < 0 ? 0 : (now - lastDataReceivedAt) / 1_000_000,
+                (now - lastReceived) / 1_000_000, layer.pathMtu(),
+                rcv.maxWindow(), srtt < 0 ? 0 : srtt / 1000, srtt < 0 ? 0 : snd.rtt.rttvar() / 1000, ssthresh,
+                snd.cwnd / mss, rcv.mss, 3, snd.totalRetransmits, bytesAcked, bytesReceived, segsOut, segsIn,
+                (bytesAcked + mss - 1) / mss, snd.wnd, rcv.offered());
     }
 
     /** The sending half. */

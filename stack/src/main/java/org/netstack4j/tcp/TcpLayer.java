@@ -101,6 +101,11 @@ public final class TcpLayer {
         return stack.mtu() - 40;
     }
 
+    /** The path MTU: the interface MTU, as there is no PMTU discovery yet. */
+    int pathMtu() {
+        return stack.mtu();
+    }
+
     void trace(TcpConnection c, TcpState from, TcpState to, String cause) {
         if (from == to) {
             count(Counter.TCP_RETRANS_SEGS);
@@ -282,6 +287,7 @@ public final class TcpLayer {
         if ((flags & ACK) != 0) {
             c.ackSent();
         }
+        c.segsOut++;
         transmit(f, c.remoteIp);
     }
 
@@ -294,6 +300,7 @@ public final class TcpLayer {
         if (withAck) {
             c.ackSent();
         }
+        c.segsOut++;
         transmit(f, c.remoteIp);
     }
 

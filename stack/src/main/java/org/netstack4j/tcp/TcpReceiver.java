@@ -18,6 +18,10 @@ public final class TcpReceiver {
     int advertisedRight;
     /** MSS we announced. */
     int mss;
+    /** Window scaling is in use (both SYNs carried the option, RFC 7323 2.2). */
+    boolean wscaleOk;
+    /** Our shift: windows we send are RCV.WND >> wscale (RFC 7323 2.3); announced in our SYN. */
+    int wscale;
     /** In-order and out-of-order data. */
     final ReceiveQueue queue;
     /** The peer's FIN has been received in order. */
@@ -49,6 +53,11 @@ public final class TcpReceiver {
     /** The window currently offered, without updating it. */
     int offered() {
         return Math.max(0, Math.min(MAX_UNSCALED_WINDOW, advertisedRight - nxt));
+    }
+
+    /** The largest window we could advertise: the buffer, bounded by what the window field can carry. */
+    int maxWindow() {
+        return (int) Math.min(queue.limit(), (long) MAX_UNSCALED_WINDOW << (wscaleOk ? wscale : 0));
     }
 
     /** RCV.NXT and RCV.WND as text. */

@@ -24,6 +24,8 @@ public final class TcpSender {
     int wl2;
     /** Largest window the peer ever offered (for sender silly-window avoidance, RFC 9293 3.8.6.2.1). */
     int maxWnd;
+    /** The peer's window shift: windows it sends are multiplied by 2^wscale (RFC 7323 2.3), once negotiated. */
+    int wscale;
     /** Effective send MSS: the peer's MSS option bounded by our MTU (RFC 9293 3.7.1). */
     int mss = 536;
     /** Bytes from SND.UNA on: unacknowledged, then unsent. */
