@@ -15,7 +15,7 @@ RUN_ARGS ?=
 
 build: $(JAR)
 
-$(JAR): pom.xml $(shell find stack/src/main tap-driver/src/main stack/pom.xml tap-driver/pom.xml -type f 2>/dev/null)
+$(JAR): pom.xml $(shell find stack/src/main tap-driver/src/main conformance-tests/src/main stack/pom.xml tap-driver/pom.xml conformance-tests/pom.xml -type f 2>/dev/null)
 	$(MVN) -DskipTests install
 	touch $(JAR)
 

@@ -139,6 +139,7 @@ public final class ScriptRunner {
             this.matcher = new PacketMatcher(config, seqs);
             this.calls = new SyscallExecutor(host, config, flow);
             host.onStep(this::retryPending);
+            host.wakeups(() -> pending.stream().mapToLong(p -> p.inv().wakeAtMicros).min().orElse(Long.MAX_VALUE));
         }
 
         ScriptResult run(String shownAs) {

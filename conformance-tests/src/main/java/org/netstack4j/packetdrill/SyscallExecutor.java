@@ -32,6 +32,8 @@ final class SyscallExecutor {
         final long startMicros;
         /** Bytes already written by a blocking write. */
         long progress;
+        /** When a blocked call must be retried even if nothing happens (a poll() timeout), or Long.MAX_VALUE. */
+        long wakeAtMicros = Long.MAX_VALUE;
 
         Invocation(Action.Syscall call, int line, long startMicros) {
             this.call = call;
@@ -447,6 +449,7 @@ final class SyscallExecutor {
         int ready = sockets.poll(entries, 0);
         if (ready == 0 && timeoutMillis != 0
                 && (timeoutMillis < 0 || host.nowMicros() < inv.startMicros + timeoutMillis * 1000)) {
+            inv.wakeAtMicros = timeoutMillis < 0 ? Long.MAX_VALUE : inv.startMicros + timeoutMillis * 1000;
             return null;
         }
         for (int i = 0; i < entries.length; i++) {

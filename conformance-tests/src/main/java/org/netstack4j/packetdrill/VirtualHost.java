@@ -31,6 +31,7 @@ final class VirtualHost implements AutoCloseable {
     private final List<byte[]> outbound = new ArrayList<>();
     private final List<Long> outboundTimes = new ArrayList<>();
     private BooleanSupplier onStep = () -> false;
+    private java.util.function.LongSupplier wakeups = () -> Long.MAX_VALUE;
 
     VirtualHost(StackConfig config, int mtu, PcapWriter pcap) {
         device = new ScriptDevice(mtu, clock, pcap);
@@ -44,6 +45,11 @@ final class VirtualHost implements AutoCloseable {
     /** The hook run after each step; returns true if it changed something (then the stack is polled again). */
     void onStep(BooleanSupplier hook) {
         this.onStep = hook;
+    }
+
+    /** Where the runner's own next deadline comes from (e.g. a poll() timeout), in microseconds. */
+    void wakeups(java.util.function.LongSupplier nextWakeMicros) {
+        this.wakeups = nextWakeMicros;
     }
 
     /** Now, in microseconds since the script started. */
@@ -99,7 +105,8 @@ final class VirtualHost implements AutoCloseable {
     boolean runUntil(BooleanSupplier done, long micros) {
         long limit = micros * 1000;
         while (true) {
-            long next = settle();
+            long wake = wakeups.getAsLong();
+            long next = Math.min(settle(), wake >= Long.MAX_VALUE / 1000 ? Long.MAX_VALUE : wake * 1000);
             if (done.getAsBoolean()) {
                 return true;
             }

@@ -844,10 +844,15 @@ public final class TcpConnection {
         }
     }
 
-    /** Abortive close: RST to the peer, queues discarded (RFC 9293 3.10.5). */
+    /**
+     * Abortive close: RST to the peer, queues discarded (RFC 9293 3.10.5). The RFC's RST is {@code <SEQ=SND.NXT>
+     * <CTL=RST>}; Linux (tcp_send_active_reset) also acknowledges RCV.NXT from a synchronized state, so the linux
+     * profile sends RST,ACK there.
+     */
     void abort() {
         if (state == SYN_RECEIVED || state.synchronizedState() && state != TIME_WAIT) {
-            layer.sendReset(localIp, localPort, remoteIp, remotePort, snd.max, 0, false);
+            boolean withAck = state != SYN_RECEIVED && !profile.name().equals(TcpProfile.RFC.name());
+            layer.sendReset(localIp, localPort, remoteIp, remotePort, snd.max, withAck ? rcv.nxt : 0, withAck);
         }
         discardQueues();
         if (state != CLOSED) {

@@ -4,6 +4,7 @@ import java.io.OutputStreamWriter;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.ServiceLoader;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -12,7 +13,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * The {@code netstack4j} command: {@code run} (a stack on a TAP), {@code demo} (two stacks in memory) and
- * {@code replay} (a capture into a fresh stack). {@link #main} exits with the code {@link #execute} returns.
+ * {@code replay} (a capture into a fresh stack), and the {@link ExtraCommand}s found on the class path (such as
+ * {@code packetdrill}). {@link #main} exits with the code {@link #execute} returns.
  */
 @Command(name = "netstack4j", mixinStandardHelpOptions = true, versionProvider = Version.class,
         subcommands = {RunCommand.class, NcCommand.class, DemoCommand.class, ReplayCommand.class},
@@ -34,8 +36,11 @@ public final class Main implements Callable<Integer> {
         PrintWriter o = new PrintWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), true);
         PrintWriter e = new PrintWriter(new OutputStreamWriter(err, StandardCharsets.UTF_8), true);
         ErrorReporter reporter = new ErrorReporter();
-        CommandLine cmd = new CommandLine(new Main())
-                .setOut(o)
+        CommandLine cmd = new CommandLine(new Main());
+        for (ExtraCommand extra : ServiceLoader.load(ExtraCommand.class)) {
+            cmd.addSubcommand(extra);
+        }
+        cmd.setOut(o)
                 .setErr(e)
                 .setParameterExceptionHandler(reporter)
                 .setExecutionExceptionHandler(reporter);
