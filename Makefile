@@ -11,12 +11,12 @@ ADDRESS ?= 10.77.0.2/24
 PEER_ADDRESS ?= 10.77.0.1/24
 RUN_ARGS ?=
 
-.PHONY: build run test bench clean
+.PHONY: build run test bench conformance clean
 
 build: $(JAR)
 
 $(JAR): pom.xml $(shell find stack/src/main tap-driver/src/main conformance-tests/src/main stack/pom.xml tap-driver/pom.xml conformance-tests/pom.xml -type f 2>/dev/null)
-	$(MVN) -DskipTests install
+	$(MVN) -DskipTests package
 	touch $(JAR)
 
 run: build
@@ -27,7 +27,17 @@ test:
 
 bench: build
 	$(MVN) -DskipTests -pl bench -am package
-	bench/run-bench.sh
+	set -o pipefail; bench/run-bench.sh | tee bench/target/bench-results.txt
+	if command -v python3 >/dev/null; then python3 bench/plot.py bench/target/bench-results.txt bench/target; fi
+
+# docs/conformance.md: every RFC 9293 requirement, the tests (@Checks) and scripts (checks:) that claim it, and
+# whether they passed in the runs made here (the stack's tests, then every packetdrill script).
+conformance: build
+	./mvnw -B -q -pl stack surefire:test -Dnetstack4j.transferBytes=1048576 -Dsurefire.failIfNoSpecifiedTests=false || true
+	bin/netstack4j packetdrill conformance-tests/scripts > conformance-tests/target/script-results.txt || true
+	tail -n 1 conformance-tests/target/script-results.txt
+	"$(JAVA_HOME)/bin/java" -cp "$$(ls conformance-tests/target/netstack4j-conformance-tests-*.jar | grep -v -e sources -e tests | head -n 1)" \
+	  org.netstack4j.conformance.ConformanceReport . conformance-tests/target/script-results.txt docs/conformance.md
 
 clean:
 	./mvnw -B -q clean

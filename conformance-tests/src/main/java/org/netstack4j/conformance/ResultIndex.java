@@ -93,6 +93,7 @@ public final class ResultIndex {
     }
 
     private static String normalise(String path) {
-        return path.replace('\\', '/').replaceFirst("^\\./", "");
+        // The runner writes "FAIL path: detail" and "SKIP path: reason".
+        return path.replace('\\', '/').replaceFirst("^\\./", "").replaceFirst(":$", "");
     }
 }

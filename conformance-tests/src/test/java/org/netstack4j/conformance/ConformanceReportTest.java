@@ -83,7 +83,7 @@ class ConformanceReportTest {
         project();
         String md = ConformanceReport.render(root, root.resolve("absent.txt"));
         assertTrue(row(md, "MUST-10").endsWith("| not run |"), md);
-        Files.writeString(root.resolve("skip.txt"), "SKIP conformance-tests/scripts/handshake/simultaneous.pkt needs x\n");
+        Files.writeString(root.resolve("skip.txt"), "SKIP conformance-tests/scripts/handshake/simultaneous.pkt: line 1: needs x\n");
         md = ConformanceReport.render(root, root.resolve("skip.txt"));
         assertTrue(row(md, "MUST-10").endsWith("| skipped |"), md);
     }

@@ -12,7 +12,7 @@ import org.netstack4j.link.NetworkDevice;
  * through again. There is no netem on these machines, and this is how a test makes segments cross in flight
  * (e.g. two FINs for a simultaneous close) deterministically. Passes everything through unless held.
  */
-final class InboundGate implements NetworkDevice {
+public final class InboundGate implements NetworkDevice {
     private final NetworkDevice inner;
     private final Object lock = new Object();
     private final ArrayDeque<ByteBuf> held = new ArrayDeque<>();
@@ -35,6 +35,11 @@ final class InboundGate implements NetworkDevice {
     }
 
     @Override
+    public int segmentationOffloadLimit() {
+        return inner.segmentationOffloadLimit();
+    }
+
+    @Override
     public void start(FrameReceiver receiver) {
         this.receiver = receiver;
         inner.start(frame -> {
@@ -51,21 +56,21 @@ final class InboundGate implements NetworkDevice {
     }
 
     /** From now on, received frames wait here. */
-    void hold() {
+    public void hold() {
         synchronized (lock) {
             holding = true;
         }
     }
 
     /** Frames waiting here now. */
-    int heldFrames() {
+    public int heldFrames() {
         synchronized (lock) {
             return held.size();
         }
     }
 
     /** Delivers the waiting frames in order and lets later frames through. */
-    void release() {
+    public void release() {
         synchronized (lock) {
             holding = false;
             ByteBuf f;

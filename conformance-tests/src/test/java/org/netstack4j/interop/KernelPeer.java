@@ -6,21 +6,15 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.HexFormat;
-import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.TestInfo;
 import org.netstack4j.device.PcapLiveDevice;
 import org.netstack4j.device.TapDevice;
 import org.netstack4j.link.NetworkDevice;
-import org.netstack4j.link.PcapRecordingDevice;
 import org.netstack4j.link.PcapWriter;
-import org.netstack4j.service.StandardServices;
 import org.netstack4j.socket.BsdSockets;
 import org.netstack4j.stack.EventLoop;
-import org.netstack4j.stack.StackConfig;
 import org.netstack4j.stats.Counter;
 import org.netstack4j.stats.Counters;
 import org.netstack4j.wire.Ipv4Address;
@@ -30,21 +24,20 @@ import org.netstack4j.wire.MacAddress;
  * One netstack4j stack facing the Linux kernel inside a network namespace made for one test.
  *
  * <p>The stack gets {@code 10.N.0.2/24}, the kernel {@code 10.N.0.1/24} on its end of the link (a TAP whose
- * fd the stack keeps, or a veth pair whose host end the stack drives through libpcap). The stack runs on an
- * {@link EventLoop} with {@link BsdSockets} and the echo/discard/daytime services. Every frame in both
- * directions goes to {@code target/interop-pcaps/<test>.pcap}.
+ * fd the stack keeps, or a veth pair whose host end the stack drives through libpcap). The stack is an
+ * {@link InteropStack}: an {@link EventLoop} with {@link BsdSockets} and the standard services. Every frame in
+ * both directions goes to {@code target/interop-pcaps/<test>.pcap}.
  *
- * <p>Cleanup is guaranteed: each resource registers its undo step the moment it exists, and {@link #close()}
- * (or a failure half-way through set-up) runs them all in reverse order, each one even if an earlier one
- * failed — services, event loop (which closes the device and so deletes the TAP), capture file, veth pair,
- * namespace. Deleting the namespace also deletes any interface still inside it.
+ * <p>Cleanup is guaranteed (a {@link Cleanup}): {@link #close()}, or a failure half-way through set-up, undoes
+ * everything in reverse order — services, event loop (which closes the device and so deletes the TAP),
+ * capture file, veth pair, namespace. Deleting the namespace also deletes any interface still inside it.
  */
-final class KernelPeer implements AutoCloseable {
+public final class KernelPeer implements AutoCloseable, StackEnd {
 
     /** Where the captures go: {@code conformance-tests/target/interop-pcaps}. */
-    static final Path PCAP_DIR = Path.of(System.getProperty("basedir", "."), "target", "interop-pcaps");
+    public static final Path PCAP_DIR = Path.of(System.getProperty("basedir", "."), "target", "interop-pcaps");
 
-    private final Deque<Undo> undo = new ArrayDeque<>();
+    private final Cleanup undo;
     private final String ns;
     private final String kernelIfName;
     private final Ipv4Address kernelIp;
@@ -52,20 +45,15 @@ final class KernelPeer implements AutoCloseable {
     private final MacAddress stackMac;
     private final Path capture;
     private ReceiveRecorder receiveRecorder;
-    private InboundGate gate;
-    private EventLoop loop;
-    private BsdSockets sockets;
-
-    @FunctionalInterface
-    private interface Undo {
-        void run() throws Exception;
-    }
+    private InteropStack stack;
+    private TapDevice tap;
 
     /** Which link joins the stack and the kernel. */
     enum Link { TAP, VETH_PCAP }
 
     private KernelPeer(String suffix, String kernelIfName, int subnet, Path capture) {
         this.ns = "n4j" + suffix;
+        this.undo = new Cleanup("namespace " + ns);
         this.kernelIfName = kernelIfName;
         this.kernelIp = Ipv4Address.of(10, subnet, 0, 1);
         this.stackIp = Ipv4Address.of(10, subnet, 0, 2);
@@ -74,7 +62,7 @@ final class KernelPeer implements AutoCloseable {
     }
 
     /** Skips the test, saying why, unless it runs as root with /dev/net/tun and iproute2. */
-    static void assumeTapPossible() {
+    public static void assumeTapPossible() {
         assumeRoot();
         assumeTrue(Files.exists(Path.of("/dev/net/tun")), "skipped: /dev/net/tun is missing; cannot create a TAP");
     }
@@ -118,10 +106,15 @@ final class KernelPeer implements AutoCloseable {
     }
 
     /** A file name for the capture of the running test, e.g. {@code KernelPingTest.pings_8000_.pcap}. */
-    static String captureName(TestInfo info) {
-        String method = info.getTestMethod().map(m -> m.getName()).orElse("test");
-        String display = info.getDisplayName();
-        String base = info.getTestClass().map(Class::getSimpleName).orElse("Interop") + "." + method
+    public static String captureName(TestInfo info) {
+        return captureName(info.getTestClass(), info.getTestMethod(), info.getDisplayName());
+    }
+
+    /** A file name for the capture of a test, from what JUnit tells about it (also to extensions). */
+    public static String captureName(java.util.Optional<Class<?>> testClass,
+            java.util.Optional<java.lang.reflect.Method> testMethod, String display) {
+        String method = testMethod.map(m -> m.getName()).orElse("test");
+        String base = testClass.map(Class::getSimpleName).orElse("Interop") + "." + method
                 + (display.startsWith(method + "(") ? "" : "-" + display);
         return base.replaceAll("[^A-Za-z0-9._-]+", "_") + ".pcap";
     }
@@ -132,17 +125,31 @@ final class KernelPeer implements AutoCloseable {
     }
 
     /**
+     * A stack on a TAP with the given MTU and offload setting, captured to {@code captureName}, or not captured
+     * at all if it is null (for transfers of hundreds of megabytes).
+     */
+    static KernelPeer overTap(String captureName, int mtu, TapDevice.Offload offload) {
+        return start(Link.TAP, captureName, mtu, null, offload);
+    }
+
+    /**
      * Starts a stack over {@code link}; when {@code receivedCapture} is not null, the frames the stack
      * receives are also written there, alone, for replay (see {@link #freezeInput()}).
      */
     static KernelPeer start(Link link, String captureName, int mtu, Path receivedCapture) {
+        return start(link, captureName, mtu, receivedCapture, TapDevice.Offload.OFF);
+    }
+
+    private static KernelPeer start(Link link, String captureName, int mtu, Path receivedCapture,
+                                    TapDevice.Offload offload) {
         String suffix = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
         int subnet = ThreadLocalRandom.current().nextInt(16, 250);
         String kernelIf = (link == Link.TAP ? "n4t" : "n4p") + suffix;
-        KernelPeer peer = new KernelPeer(suffix, kernelIf, subnet, PCAP_DIR.resolve(captureName));
+        KernelPeer peer = new KernelPeer(suffix, kernelIf, subnet,
+                captureName == null ? null : PCAP_DIR.resolve(captureName));
         try {
             try {
-                peer.setUp(link, mtu, receivedCapture);
+                peer.setUp(link, mtu, receivedCapture, offload);
             } catch (IOException e) {
                 throw new java.io.UncheckedIOException("cannot create the captures of " + peer, e);
             }
@@ -157,27 +164,28 @@ final class KernelPeer implements AutoCloseable {
         }
     }
 
-    private void setUp(Link link, int mtu, Path receivedCapture) throws IOException {
+    private void setUp(Link link, int mtu, Path receivedCapture, TapDevice.Offload offload) throws IOException {
         Sh.ok("ip", "netns", "add", ns);
-        undo.push(() -> Sh.ok("ip", "netns", "del", ns));
+        undo.add(() -> Sh.ok("ip", "netns", "del", ns));
         // Runs before the namespace goes: a test's kernel-side processes (and their children, e.g. a shell
         // loop's clients) must not outlive it.
-        undo.push(this::killProcesses);
+        undo.add(this::killProcesses);
         // No IPv6 in the namespace: no router/neighbour solicitations or MLD reports to muddle the captures.
         inNs("sysctl", "-qw", "net.ipv6.conf.all.disable_ipv6=1");
         inNs("sysctl", "-qw", "net.ipv6.conf.default.disable_ipv6=1");
 
         NetworkDevice device;
         if (link == Link.TAP) {
-            TapDevice tap = TapDevice.open(kernelIfName, mtu);
-            undo.push(tap::close);
+            TapDevice tap = TapDevice.open(kernelIfName, mtu, offload);
+            undo.add(tap::close);
+            this.tap = tap;
             Sh.ok("ip", "link", "set", kernelIfName, "netns", ns);
             device = tap;
         } else {
             String hostEnd = "n4h" + ns.substring(3);
             Sh.ok("ip", "link", "add", hostEnd, "mtu", String.valueOf(mtu), "type", "veth",
                     "peer", "name", kernelIfName, "mtu", String.valueOf(mtu));
-            undo.push(() -> {
+            undo.add(() -> {
                 if (Sh.succeeds("ip", "link", "show", "dev", hostEnd)) {
                     Sh.ok("ip", "link", "del", hostEnd);
                 }
@@ -187,7 +195,7 @@ final class KernelPeer implements AutoCloseable {
             Sh.ok("sysctl", "-qw", "net.ipv6.conf." + hostEnd + ".disable_ipv6=1");
             Sh.ok("ip", "link", "set", hostEnd, "up");
             PcapLiveDevice live = PcapLiveDevice.open(hostEnd, mtu, null, macBytes(stackMac));
-            undo.push(live::close);
+            undo.add(live::close);
             device = live;
         }
         inNs("sysctl", "-qw", "net.ipv6.conf." + kernelIfName + ".disable_ipv6=1");
@@ -195,23 +203,15 @@ final class KernelPeer implements AutoCloseable {
         ip("link", "set", kernelIfName, "up");
         ip("link", "set", "lo", "up");
 
-        Files.createDirectories(PCAP_DIR);
-        PcapWriter all = new PcapWriter(capture);
-        undo.push(all::close);
         if (receivedCapture != null) {
+            Files.createDirectories(receivedCapture.getParent());
             PcapWriter received = new PcapWriter(receivedCapture);
-            undo.push(received::close);
+            undo.add(received::close);
             receiveRecorder = new ReceiveRecorder(device, received);
             device = receiveRecorder;
         }
-        NetworkDevice recorded = new PcapRecordingDevice(device, all, ReceiveRecorder::wallNanos);
-        // Outermost, so that the capture shows when the kernel sent a frame, not when the gate let it through.
-        gate = new InboundGate(recorded);
-        loop = EventLoop.start(StackConfig.builder(stackMac, stackIp, 24).build(), gate);
-        undo.push(loop::close);
-        sockets = new BsdSockets(loop);
-        StandardServices services = StandardServices.start(sockets, StandardServices.NAMES);
-        undo.push(services::close);
+        stack = InteropStack.start(device, stackMac, stackIp, 24, capture);
+        undo.add(stack::close);
     }
 
     static byte[] macBytes(MacAddress mac) {
@@ -276,7 +276,7 @@ final class KernelPeer implements AutoCloseable {
         }
         receiveRecorder.freeze();
         // The loop's queue is FIFO: once this no-op has run, every frame queued before it has been processed.
-        loop.call(() -> null);
+        stack.loop().call(() -> null);
     }
 
     String namespace() {
@@ -303,17 +303,24 @@ final class KernelPeer implements AutoCloseable {
         return capture;
     }
 
-    EventLoop loop() {
-        return loop;
+    /** The TAP, or null over a veth pair. */
+    TapDevice tap() {
+        return tap;
     }
 
-    BsdSockets sockets() {
-        return sockets;
+    @Override
+    public InteropStack stack() {
+        return stack;
+    }
+
+    @Override
+    public String context() {
+        return TcpInterop.context(this);
     }
 
     /** Holds back (or releases) the frames the stack receives; passes everything through unless held. */
     InboundGate gate() {
-        return gate;
+        return stack.gate();
     }
 
     /**
@@ -338,37 +345,21 @@ final class KernelPeer implements AutoCloseable {
     }
 
     Counters counters() {
-        return loop.stack().counters();
+        return stack.counters();
     }
 
     long counter(Counter c) {
-        return counters().get(c);
+        return stack.counter(c);
     }
 
     /** The stack's non-zero counters, for assertion messages. */
     String countersText() {
-        return counters().format(false);
+        return stack.countersText();
     }
 
     @Override
     public void close() {
-        List<Undo> steps = List.copyOf(undo);
-        undo.clear();
-        RuntimeException failure = null;
-        for (Undo step : steps) {
-            try {
-                step.run();
-            } catch (Exception | Error e) {
-                if (failure == null) {
-                    failure = new IllegalStateException("cleanup of namespace " + ns + " failed", e);
-                } else {
-                    failure.addSuppressed(e);
-                }
-            }
-        }
-        if (failure != null) {
-            throw failure;
-        }
+        undo.close();
     }
 
     @Override

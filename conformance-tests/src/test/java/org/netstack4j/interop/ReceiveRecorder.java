@@ -40,6 +40,11 @@ final class ReceiveRecorder implements NetworkDevice {
     }
 
     @Override
+    public int segmentationOffloadLimit() {
+        return inner.segmentationOffloadLimit();
+    }
+
+    @Override
     public void start(FrameReceiver receiver) {
         inner.start(frame -> {
             synchronized (lock) {

@@ -20,10 +20,10 @@ import java.util.concurrent.TimeoutException;
  * Runs kernel-side commands (ip, ping, socat, ss) for the interop tests: every run has a timeout, both output
  * pipes are drained concurrently so a chatty command cannot block, and failures name the command line.
  */
-final class Sh {
+public final class Sh {
 
     /** Generous limit for set-up commands such as {@code ip link set}. */
-    static final Duration SETUP_TIMEOUT = Duration.ofSeconds(20);
+    public static final Duration SETUP_TIMEOUT = Duration.ofSeconds(20);
 
     /**
      * Reads process pipes. Not the common pool: on a 2-core machine it has one thread, which a long-running
@@ -36,20 +36,20 @@ final class Sh {
     }
 
     /** What a finished command produced. */
-    record Result(List<String> argv, int exitCode, byte[] stdoutBytes, String stderr) {
-        String stdout() {
+    public record Result(List<String> argv, int exitCode, byte[] stdoutBytes, String stderr) {
+        public String stdout() {
             return new String(stdoutBytes, StandardCharsets.UTF_8);
         }
 
         /** Command line, exit code and both outputs, for assertion messages. */
-        String describe() {
+        public String describe() {
             return "`" + String.join(" ", argv) + "` exited with " + exitCode + "\n--- stdout:\n" + stdout()
                     + "\n--- stderr:\n" + stderr;
         }
     }
 
     /** Runs {@code argv} (stdin from {@code stdin}, or /dev/null when null) and waits up to {@code timeout}. */
-    static Result run(Duration timeout, byte[] stdin, String... argv) {
+    public static Result run(Duration timeout, byte[] stdin, String... argv) {
         ProcessBuilder pb = new ProcessBuilder(argv);
         if (stdin == null) {
             pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
@@ -80,7 +80,7 @@ final class Sh {
     }
 
     /** Runs a set-up command that must succeed; returns its stdout. */
-    static String ok(String... argv) {
+    public static String ok(String... argv) {
         Result r = run(SETUP_TIMEOUT, null, argv);
         if (r.exitCode() != 0) {
             throw new IllegalStateException(r.describe());
@@ -89,7 +89,7 @@ final class Sh {
     }
 
     /** Whether {@code argv} runs and exits 0. */
-    static boolean succeeds(String... argv) {
+    public static boolean succeeds(String... argv) {
         try {
             return run(SETUP_TIMEOUT, null, argv).exitCode() == 0;
         } catch (IllegalStateException e) {
@@ -98,7 +98,7 @@ final class Sh {
     }
 
     /** Starts {@code argv} in the background with its stdin open for {@link Background#write}. */
-    static Background background(String... argv) {
+    public static Background background(String... argv) {
         return new Background(argv, start(new ProcessBuilder(argv), argv));
     }
 
@@ -132,7 +132,7 @@ final class Sh {
      * A command left running while the test acts (a listener, a socat whose stdin stays open); {@link #close()}
      * kills it if it is still running.
      */
-    static final class Background implements AutoCloseable {
+    public static final class Background implements AutoCloseable {
         private final String[] argv;
         private final Process process;
         private final CompletableFuture<byte[]> stderr;
@@ -144,7 +144,7 @@ final class Sh {
         }
 
         /** Writes {@code data} to the command's stdin and flushes, leaving stdin open. */
-        void write(byte[] data) {
+        public void write(byte[] data) {
             try {
                 OutputStream in = process.getOutputStream();
                 in.write(data);
@@ -155,7 +155,7 @@ final class Sh {
         }
 
         /** Closes the command's stdin: it reads end of file. */
-        void closeStdin() {
+        public void closeStdin() {
             try {
                 process.getOutputStream().close();
             } catch (IOException e) {
@@ -167,12 +167,12 @@ final class Sh {
          * Blocks until the command has written exactly {@code n} bytes to stdout (or closed it), at most
          * {@code timeout}; returns what arrived. Only one read may be outstanding at a time.
          */
-        byte[] readStdout(int n, Duration timeout) {
+        public byte[] readStdout(int n, Duration timeout) {
             return readStdout(n, timeout, () -> "");
         }
 
         /** Like {@link #readStdout(int, Duration)}, adding {@code context} to the failure message. */
-        byte[] readStdout(int n, Duration timeout, java.util.function.Supplier<String> context) {
+        public byte[] readStdout(int n, Duration timeout, java.util.function.Supplier<String> context) {
             CompletableFuture<byte[]> read = CompletableFuture.supplyAsync(() -> {
                 try {
                     return process.getInputStream().readNBytes(n);
@@ -194,7 +194,7 @@ final class Sh {
         }
 
         /** Waits up to {@code timeout} for the command to exit; returns its exit code, or -1 if still running. */
-        int awaitExit(Duration timeout) {
+        public int awaitExit(Duration timeout) {
             try {
                 return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS) ? process.exitValue() : -1;
             } catch (InterruptedException e) {
@@ -204,7 +204,7 @@ final class Sh {
         }
 
         /** Its stderr; only complete once the command has exited. */
-        String stderrIfExited() {
+        public String stderrIfExited() {
             return process.isAlive() ? "(still running)" : new String(stderr.join(), StandardCharsets.UTF_8);
         }
 

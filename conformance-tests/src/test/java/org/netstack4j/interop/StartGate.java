@@ -29,6 +29,11 @@ final class StartGate implements NetworkDevice {
     }
 
     @Override
+    public int segmentationOffloadLimit() {
+        return inner.segmentationOffloadLimit();
+    }
+
+    @Override
     public synchronized void start(FrameReceiver receiver) {
         this.receiver = receiver;
     }

@@ -38,16 +38,16 @@ import org.netstack4j.wire.Ipv4Address;
  * kernel's sockets as {@code ss} shows them, waiting for a condition without sleeping, recording the stack's
  * state transitions, and the byte patterns of the chargen and HTTP services.
  */
-final class TcpInterop {
+public final class TcpInterop {
 
     /** Generous limit for anything the kernel or the stack should do "soon". */
-    static final Duration SOON = Duration.ofSeconds(30);
+    public static final Duration SOON = Duration.ofSeconds(30);
 
     private TcpInterop() {
     }
 
     /** One stack connection as seen at one moment. */
-    record Conn(String tuple, int localPort, int remotePort, TcpState state) {
+    public record Conn(String tuple, int localPort, int remotePort, TcpState state) {
         @Override
         public String toString() {
             return tuple + " " + state;
@@ -55,7 +55,7 @@ final class TcpInterop {
     }
 
     /** The stack's connections now (read on the stack's thread). */
-    static List<Conn> stackConnections(KernelPeer peer) {
+    public static List<Conn> stackConnections(StackEnd peer) {
         return peer.loop().call(() -> {
             List<Conn> out = new ArrayList<>();
             for (TcpConnection c : peer.loop().stack().tcp().connections()) {
@@ -66,12 +66,12 @@ final class TcpInterop {
     }
 
     /** The stack's connections whose local port is {@code port}. */
-    static List<Conn> stackConnectionsOnLocalPort(KernelPeer peer, int port) {
+    public static List<Conn> stackConnectionsOnLocalPort(StackEnd peer, int port) {
         return stackConnections(peer).stream().filter(c -> c.localPort() == port).toList();
     }
 
     /** The stack's connections whose remote port is {@code port}. */
-    static List<Conn> stackConnectionsToRemotePort(KernelPeer peer, int port) {
+    public static List<Conn> stackConnectionsToRemotePort(StackEnd peer, int port) {
         return stackConnections(peer).stream().filter(c -> c.remotePort() == port).toList();
     }
 
@@ -94,7 +94,7 @@ final class TcpInterop {
      * Waits until {@code condition} holds, at most {@code timeout}, re-checking whenever the stack signals a
      * change (and at least every 20 ms, for conditions on the kernel's side); fails with {@code context}.
      */
-    static void await(KernelPeer peer, String what, Duration timeout, BooleanSupplier condition,
+    public static void await(StackEnd peer, String what, Duration timeout, BooleanSupplier condition,
             Supplier<String> context) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
@@ -136,12 +136,12 @@ final class TcpInterop {
     }
 
     /** Records the stack's state transitions and retransmissions, from now until {@link #close()}. */
-    static final class Trace implements AutoCloseable {
-        private final KernelPeer peer;
+    public static final class Trace implements AutoCloseable {
+        private final StackEnd peer;
         private final List<TcpTraceEvent> events = new CopyOnWriteArrayList<>();
         private final TcpTraceListener listener = events::add;
 
-        Trace(KernelPeer peer) {
+        public Trace(StackEnd peer) {
             this.peer = peer;
             peer.loop().call(() -> {
                 peer.loop().stack().tcp().addTraceListener(listener);
@@ -150,7 +150,7 @@ final class TcpInterop {
         }
 
         /** The states the connections matching {@code tuplePart} went through, in order, from the first. */
-        List<TcpState> states(Predicate<String> tuple) {
+        public List<TcpState> states(Predicate<String> tuple) {
             List<TcpState> out = new ArrayList<>();
             for (TcpTraceEvent e : events) {
                 if (tuple.test(e.connection()) && e.from() != e.to()) {
@@ -164,17 +164,17 @@ final class TcpInterop {
         }
 
         /** The states of the connection whose local port is {@code port} (one connection on that port). */
-        List<TcpState> statesOfLocalPort(int port) {
+        public List<TcpState> statesOfLocalPort(int port) {
             return states(t -> t.contains(":" + port + ">"));
         }
 
         /** The states of the connection whose remote port is {@code port}. */
-        List<TcpState> statesOfRemotePort(int port) {
+        public List<TcpState> statesOfRemotePort(int port) {
             return states(t -> t.endsWith(":" + port));
         }
 
         /** Every event, one per line, for assertion messages. */
-        String text() {
+        public String text() {
             return events.stream().map(TcpTraceEvent::toJson).collect(Collectors.joining("\n"));
         }
 
@@ -199,7 +199,7 @@ final class TcpInterop {
      */
 
     /** A stack socket listening on {@code port}. */
-    static int listen(KernelPeer peer, int port) {
+    public static int listen(StackEnd peer, int port) {
         BsdSockets sockets = peer.sockets();
         int fd = sockets.socket(AF_INET, SOCK_STREAM, 0);
         sockets.bind(fd, new SockAddrIn(Ipv4Address.ANY, port));
@@ -208,18 +208,18 @@ final class TcpInterop {
     }
 
     /** Accepts one connection on {@code listenFd} within {@code timeout}. */
-    static int accept(KernelPeer peer, int listenFd, Duration timeout) {
+    public static int accept(StackEnd peer, int listenFd, Duration timeout) {
         awaitPoll(peer, listenFd, POLLIN, System.nanoTime() + timeout.toNanos(), "an incoming connection");
         return peer.sockets().accept(listenFd).fd();
     }
 
     /** Reads until end of stream; fails if it does not come within {@code timeout}. */
-    static byte[] readToEnd(KernelPeer peer, int fd, Duration timeout) {
+    public static byte[] readToEnd(StackEnd peer, int fd, Duration timeout) {
         return read(peer, fd, Integer.MAX_VALUE, timeout);
     }
 
     /** Reads exactly {@code n} bytes (fewer only at end of stream) within {@code timeout}. */
-    static byte[] read(KernelPeer peer, int fd, int n, Duration timeout) {
+    public static byte[] read(StackEnd peer, int fd, int n, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         ByteArrayOutputStream all = new ByteArrayOutputStream();
         byte[] buf = new byte[65536];
@@ -235,7 +235,7 @@ final class TcpInterop {
     }
 
     /** Writes all of {@code data} within {@code timeout}. */
-    static void writeAll(KernelPeer peer, int fd, byte[] data, Duration timeout) {
+    public static void writeAll(StackEnd peer, int fd, byte[] data, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         int off = 0;
         while (off < data.length) {
@@ -244,12 +244,12 @@ final class TcpInterop {
         }
     }
 
-    private static void awaitPoll(KernelPeer peer, int fd, int events, long deadline, String what) {
+    private static void awaitPoll(StackEnd peer, int fd, int events, long deadline, String what) {
         PollFd[] entry = {new PollFd(fd, events)};
         while (true) {
             long left = deadline - System.nanoTime();
             if (left <= 0) {
-                throw new AssertionError("timed out waiting for " + what + " on fd " + fd + context(peer));
+                throw new AssertionError("timed out waiting for " + what + " on fd " + fd + peer.context());
             }
             if (peer.sockets().poll(entry, (int) Math.max(1, Math.min(left / 1_000_000, Integer.MAX_VALUE))) > 0) {
                 return;
@@ -260,14 +260,14 @@ final class TcpInterop {
     // ------------------------------------------------------------------ data
 
     /** {@code n} reproducible random bytes. */
-    static byte[] randomBytes(int n, long seed) {
+    public static byte[] randomBytes(int n, long seed) {
         byte[] b = new byte[n];
         new Random(seed).nextBytes(b);
         return b;
     }
 
     /** A directory of its own for the running test's input and output files, under target/interop-inputs. */
-    static Path workDir(TestInfo info) {
+    public static Path workDir(TestInfo info) {
         Path dir = KernelPeer.PCAP_DIR.resolveSibling("interop-inputs")
                 .resolve(KernelPeer.captureName(info).replace(".pcap", ""));
         try {
@@ -283,7 +283,7 @@ final class TcpInterop {
         return dir;
     }
 
-    static Path write(Path file, byte[] data) {
+    public static Path write(Path file, byte[] data) {
         try {
             return Files.write(file, data);
         } catch (IOException e) {
@@ -291,7 +291,7 @@ final class TcpInterop {
         }
     }
 
-    static byte[] read(Path file) {
+    public static byte[] read(Path file) {
         try {
             return Files.readAllBytes(file);
         } catch (IOException e) {
@@ -300,7 +300,7 @@ final class TcpInterop {
     }
 
     /** Lower-case hex SHA-256. */
-    static String sha256(byte[] data) {
+    public static String sha256(byte[] data) {
         return HexFormat.of().formatHex(digest().digest(data));
     }
 
@@ -313,7 +313,7 @@ final class TcpInterop {
     }
 
     /** Where two arrays first differ, and their lengths, for assertion messages; "" when equal. */
-    static String difference(byte[] expected, byte[] actual) {
+    public static String difference(byte[] expected, byte[] actual) {
         int at = java.util.Arrays.mismatch(expected, actual);
         if (at < 0) {
             return "";
@@ -324,7 +324,7 @@ final class TcpInterop {
     }
 
     /** SHA-256 of the HTTP service's {@code /bytes/n} body: byte i is {@code i mod 251}. */
-    static String httpPatternSha256(long n) {
+    public static String httpPatternSha256(long n) {
         MessageDigest md = digest();
         byte[] period = new byte[251 * 256]; // a whole number of periods, so every chunk starts at i mod 251 = 0
         for (int i = 0; i < period.length; i++) {

@@ -106,6 +106,36 @@ class TraceComparisonTest {
     }
 
     @Test
+    void commandExitsZeroForAlikeCapturesOneForDifferentTwoForBadInput() throws IOException {
+        Path one = run("one", 0);
+        Path two = run("two", 0);
+        Path small = run("small", 536);
+        assertEquals(0, cli("trace-diff", one.toString(), two.toString()).code());
+        Cli diff = cli("trace-diff", one.toString(), small.toString());
+        assertEquals(1, diff.code());
+        assertTrue(diff.out().contains("server largest payload") && diff.out().contains("!="), diff.out());
+        Cli missing = cli("trace-diff", one.toString(), dir.resolve("nope.pcap").toString());
+        assertEquals(2, missing.code());
+        assertEquals("netstack4j: no such capture file: " + dir.resolve("nope.pcap") + "\n", missing.err());
+        Path junk = Files.writeString(dir.resolve("junk.pcap"), "junk");
+        Cli bad = cli("trace-diff", one.toString(), junk.toString());
+        assertEquals(2, bad.code());
+        assertTrue(bad.err().startsWith("netstack4j: ") && bad.err().contains("too short for a pcap file")
+                && bad.err().lines().count() == 1, bad.err());
+    }
+
+    private record Cli(int code, String out, String err) {}
+
+    private static Cli cli(String... args) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        int code = org.netstack4j.cli.Main.execute(new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8),
+                new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8), args);
+        return new Cli(code, out.toString(java.nio.charset.StandardCharsets.UTF_8),
+                err.toString(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    @Test
     void notAPcapFileIsAClearError() throws IOException {
         Path junk = Files.writeString(dir.resolve("junk.pcap"), "this is not a capture at all");
         IOException e = assertThrows(IOException.class, () -> PcapReader.read(junk));

@@ -39,6 +39,12 @@ public final class ArpCache {
 
     private final NetStack stack;
     private final Map<Integer, Entry> entries = new HashMap<>();
+    /**
+     * The entry {@link #output} used last and its address: almost every frame goes to the same next hop, and the
+     * map lookup would box the address on every frame. Cleared whenever an entry leaves the map.
+     */
+    private int lastHop;
+    private Entry lastEntry;
     private final ArpPacket rx = new ArpPacket();
     private final long lifetime;
     private final long retryInterval;
@@ -125,7 +131,11 @@ public final class ArpCache {
             return;
         }
         long now = stack.clock().nanos();
-        Entry e = entries.get(nextHop);
+        Entry e = lastEntry != null && lastHop == nextHop ? lastEntry : entries.get(nextHop);
+        if (e != null) {
+            lastHop = nextHop;
+            lastEntry = e;
+        }
         if (e != null && e.resolved() && now < e.expires) {
             writeEthernet(frame, e.mac);
             stack.transmitFrame(frame);
@@ -183,6 +193,12 @@ public final class ArpCache {
         frame.setShort(at + 12, EthernetFrame.TYPE_IPV4);
     }
 
+    private void forget(Entry e) {
+        if (e == lastEntry) {
+            lastEntry = null;
+        }
+    }
+
     /** Retries requests, gives up on silent addresses and expires stale entries. */
     public long poll(long now) {
         long next = Pollable.NEVER;
@@ -191,6 +207,7 @@ public final class ArpCache {
             Entry e = me.getValue();
             if (e.resolved()) {
                 if (now >= e.expires) {
+                    forget(e);
                     it.remove();
                     stack.counters().inc(Counter.ARP_ENTRIES_EXPIRED);
                 } else {
@@ -203,6 +220,7 @@ public final class ArpCache {
                     stack.counters().inc(Counter.ARP_RESOLVE_FAILED);
                     stack.counters().add(Counter.ARP_QUEUE_DROPS, e.waiting.size());
                     releaseAll(e);
+                    forget(e);
                     it.remove();
                     continue;
                 }
@@ -236,5 +254,6 @@ public final class ArpCache {
     public void shutdown() {
         entries.values().forEach(ArpCache::releaseAll);
         entries.clear();
+        lastEntry = null;
     }
 }

@@ -4,7 +4,6 @@ import io.netty.buffer.ByteBuf;
 import org.netstack4j.socket.Errno;
 import org.netstack4j.stack.NetStack;
 import org.netstack4j.stats.Counter;
-import org.netstack4j.wire.Bytes;
 import org.netstack4j.wire.EthernetFrame;
 import org.netstack4j.wire.IcmpPacket;
 import org.netstack4j.wire.Ipv4Address;
@@ -142,7 +141,8 @@ public final class Ipv4Layer {
         int nextHop = broadcast || (destination & mask) == (self & mask) ? destination : stack.config().gateway().bits();
         int totalLength = frame.readableBytes() - EthernetFrame.HEADER_LENGTH;
         int id = nextIdentification++ & 0xFFFF;
-        if (totalLength <= stack.mtu()) {
+        // A device with TCP segmentation offload takes a larger TCP packet whole and cuts it to the MTU itself.
+        if (totalLength <= stack.mtu() || (protocol == Ipv4Packet.PROTO_TCP && totalLength <= stack.tcpPacketLimit())) {
             writeHeader(frame, EthernetFrame.HEADER_LENGTH, totalLength, id, dontFragment, false, 0,
                     protocol, tos, destination);
             stack.arp().output(frame, nextHop, broadcast);
@@ -182,8 +182,8 @@ public final class Ipv4Layer {
 
     private void writeHeader(ByteBuf f, int at, int totalLength, int id, boolean df, boolean mf, int fragOffset,
                              int protocol, int tos, int destination) {
-        new Ipv4Header(tos, totalLength, id, df, mf, fragOffset, stack.config().defaultTtl(), protocol,
-                stack.config().address(), new Ipv4Address(destination), Bytes.EMPTY).emit(f, at);
+        Ipv4Header.emit(f, at, tos, totalLength, id, df, mf, fragOffset, stack.config().defaultTtl(), protocol,
+                self, destination);
     }
 
     /** Expires reassembly; returns the next deadline. */

@@ -41,6 +41,11 @@ public final class FaultInjectingDevice implements NetworkDevice {
     }
 
     @Override
+    public int segmentationOffloadLimit() {
+        return inner.segmentationOffloadLimit();
+    }
+
+    @Override
     public void start(FrameReceiver receiver) {
         inner.start(receiver);
     }

@@ -19,6 +19,15 @@ public interface NetworkDevice extends AutoCloseable {
     /** The largest IP packet this device carries, i.e. the frame size minus the 14-byte Ethernet header. */
     int mtu();
 
+    /**
+     * The largest IPv4 packet carrying one TCP segment that {@link #transmit} accepts and cuts into segments
+     * that fit the MTU itself (TCP segmentation offload); {@link #mtu()} for a device that does not. A device
+     * with this offload may also deliver such large TCP packets.
+     */
+    default int segmentationOffloadLimit() {
+        return mtu();
+    }
+
     /** Starts delivering received frames to {@code receiver}. */
     void start(FrameReceiver receiver);
 

@@ -31,6 +31,11 @@ public final class PcapRecordingDevice implements NetworkDevice {
     }
 
     @Override
+    public int segmentationOffloadLimit() {
+        return inner.segmentationOffloadLimit();
+    }
+
+    @Override
     public void start(FrameReceiver receiver) {
         inner.start(frame -> {
             writer.write(clock.nanos(), frame);

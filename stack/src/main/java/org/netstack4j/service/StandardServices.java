@@ -15,11 +15,12 @@ import org.netstack4j.socket.BsdSockets;
 /**
  * The classic small services a stack offers for testing: echo (RFC 862, port 7), discard (RFC 863, port 9),
  * daytime (RFC 867, port 13) over UDP and TCP, chargen (RFC 864, port 19) over TCP, and a small HTTP/1.1
- * server on port 80 whose {@code GET /bytes/N} returns N bytes (see {@link HttpBytesHandler}).
+ * server on port 80 whose {@code GET /bytes/N} returns N bytes (see {@link HttpBytesHandler}), and an
+ * iperf3-compatible TCP server on port 5201 (see {@link Iperf3Service}).
  */
 public final class StandardServices implements AutoCloseable {
     /** Every service name {@link #start} knows. */
-    public static final List<String> NAMES = List.of("echo", "discard", "daytime", "chargen", "http");
+    public static final List<String> NAMES = List.of("echo", "discard", "daytime", "chargen", "http", "iperf3");
 
     private static final DateTimeFormatter DAYTIME =
             DateTimeFormatter.ofPattern("EEEE, MMMM d, uuuu HH:mm:ss'-UTC'", Locale.ENGLISH);
@@ -57,7 +58,8 @@ public final class StandardServices implements AutoCloseable {
                         s.add(TcpService.start("daytime", sockets, 13, c -> c.getOutputStream().write(daytime())));
                     }
                     case "chargen" -> s.add(TcpService.start("chargen", sockets, 19, StandardServices::chargen));
-                    default -> s.add(TcpService.start("http", sockets, 80, new HttpBytesHandler()));
+                    case "http" -> s.add(TcpService.start("http", sockets, 80, new HttpBytesHandler()));
+                    default -> s.add(TcpService.start("iperf3", sockets, Iperf3Service.PORT, new Iperf3Service()));
                 }
             }
         } catch (IOException | RuntimeException e) {
@@ -90,10 +92,15 @@ public final class StandardServices implements AutoCloseable {
         }
     }
 
+    /**
+     * Where every discard connection reads into. What lands here is never looked at (RFC 863), so all
+     * connections may share it, racing writes and all: an idle connection then holds no 16 KiB buffer of its own.
+     */
+    private static final byte[] DISCARDED = new byte[16384];
+
     private static void discard(org.netstack4j.adapter.StackSocket c) throws IOException {
         InputStream in = c.getInputStream();
-        byte[] buf = new byte[16384];
-        while (in.read(buf) > 0) {
+        while (in.read(DISCARDED) > 0) {
             // RFC 863: throw it away
         }
     }

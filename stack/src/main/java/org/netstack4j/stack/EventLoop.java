@@ -32,12 +32,21 @@ public final class EventLoop implements StackDriver, AutoCloseable {
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile long readiness;
     private volatile boolean closing;
+    /**
+     * True while the loop thread is (about to be) parked. Producers unpark it only then: under load the loop is
+     * busy draining and a wake-up per frame would cost a futex call each. The loop sets it before its last look
+     * at the inbox and producers read it after adding, so one of the two always sees the other (both volatile).
+     */
+    private volatile boolean parked;
 
     private EventLoop(StackConfig config, NetworkDevice device, Clock clock, String name) {
         this.clock = clock;
         this.stack = new NetStack(config, device, clock);
         this.stack.setReadinessListener(this::bumpReadiness);
-        this.thread = Thread.ofPlatform().name(name).daemon(true).unstarted(this::run);
+        // A Netty thread: Netty's pooled allocator keeps per-thread caches, and its object recyclers reuse buffer
+        // objects, only on FastThreadLocalThreads; on a plain thread every frame would allocate a new ByteBuf.
+        this.thread = new io.netty.util.concurrent.FastThreadLocalThread(this::run, name);
+        this.thread.setDaemon(true);
     }
 
     /** Creates the stack on {@code device}, starts the device and the loop thread, and announces the stack. */
@@ -58,7 +67,7 @@ public final class EventLoop implements StackDriver, AutoCloseable {
             return;
         }
         inbox.add(frame);
-        LockSupport.unpark(thread);
+        wake();
     }
 
     private void run() {
@@ -71,13 +80,23 @@ public final class EventLoop implements StackDriver, AutoCloseable {
                 }
                 long wait = next == Pollable.NEVER ? MAX_PARK_NANOS : Math.min(MAX_PARK_NANOS, next - clock.nanos());
                 if (wait > 0) {
-                    LockSupport.parkNanos(this, wait);
+                    parked = true;
+                    if (inbox.isEmpty() && !closing) {
+                        LockSupport.parkNanos(this, wait);
+                    }
+                    parked = false;
                 }
             }
             drainInbox();
             stack.shutdown();
         } finally {
             stopped.countDown();
+        }
+    }
+
+    private void wake() {
+        if (parked) {
+            LockSupport.unpark(thread);
         }
     }
 
@@ -119,7 +138,7 @@ public final class EventLoop implements StackDriver, AutoCloseable {
             throw new IllegalStateException("event loop is closed");
         }
         inbox.add(task);
-        LockSupport.unpark(thread);
+        wake();
     }
 
     @Override

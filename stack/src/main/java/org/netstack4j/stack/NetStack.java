@@ -33,6 +33,9 @@ public final class NetStack implements Pollable {
     private final SplittableRandom random;
     private final EthernetFrame rxFrame = new EthernetFrame();
     private final int mtu;
+    private final int tcpPacketLimit;
+    /** RFC 791: the total length field has 16 bits. */
+    private static final int MAX_IP_PACKET = 65535;
     private final ArpCache arp;
     private final Ipv4Layer ipv4;
     private final IcmpLayer icmp;
@@ -54,6 +57,9 @@ public final class NetStack implements Pollable {
         this.alloc = alloc;
         this.random = new SplittableRandom(config.seed());
         this.mtu = config.mtu() != 0 ? Math.min(config.mtu(), device.mtu()) : device.mtu();
+        // The device cuts large TCP packets to its own MTU, so the offload is only usable at that MTU.
+        this.tcpPacketLimit = mtu == device.mtu()
+                ? Math.max(mtu, Math.min(device.segmentationOffloadLimit(), MAX_IP_PACKET)) : mtu;
         this.arp = new ArpCache(this);
         this.ipv4 = new Ipv4Layer(this);
         this.icmp = new IcmpLayer(this);
@@ -134,6 +140,14 @@ public final class NetStack implements Pollable {
     /** The effective IP MTU: the smaller of the configured and the device's. */
     public int mtu() {
         return mtu;
+    }
+
+    /**
+     * The largest IPv4 packet with one TCP segment the stack may hand the device: the MTU, or up to 64 KiB when
+     * the device does TCP segmentation offload ({@link NetworkDevice#segmentationOffloadLimit()}).
+     */
+    public int tcpPacketLimit() {
+        return tcpPacketLimit;
     }
 
     /** The injected clock. */

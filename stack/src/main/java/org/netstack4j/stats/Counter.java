@@ -89,7 +89,13 @@ public enum Counter {
     TCP_LISTEN_DROPS("TcpExt", "ListenDrops"),
     TCP_ABORT_ON_DATA("TcpExt", "TCPAbortOnData"),
     TCP_ABORT_ON_TIMEOUT("TcpExt", "TCPAbortOnTimeout"),
-    TCP_TIME_WAIT_REUSED("TcpExt", "TWRecycled");
+    TCP_TIME_WAIT_REUSED("TcpExt", "TWRecycled"),
+    /** Segments dropped by PAWS (RFC 7323 5) in a synchronized state (Linux LINUX_MIB_PAWSESTABREJECTED). */
+    TCP_PAWS_ESTAB_REJECTED("TcpExt", "PAWSEstab"),
+    /** D-SACKs sent for data below RCV.NXT (RFC 2883). */
+    TCP_DSACK_OLD_SENT("TcpExt", "TCPDSACKOldSent"),
+    /** D-SACKs sent for data already held out of order (RFC 2883). */
+    TCP_DSACK_OFO_SENT("TcpExt", "TCPDSACKOfoSent");
 
     private final String group;
     private final String label;

@@ -3,6 +3,7 @@ package org.netstack4j.tcp;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.CompositeByteBuf;
+import java.util.ArrayDeque;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -18,6 +19,16 @@ public final class ReceiveQueue {
     private final TreeMap<Integer, ByteBuf> outOfOrder = new TreeMap<>((a, b) -> Integer.compare(a - b, 0));
     private int outOfOrderBytes;
     private int limit;
+    /**
+     * The contiguous runs of out-of-order data, left edge to right edge: the SACK blocks (RFC 2018 3), kept merged
+     * so that finding a block costs one lookup however many segments it was built from.
+     */
+    private final TreeMap<Integer, Integer> runs = new TreeMap<>((a, b) -> Integer.compare(a - b, 0));
+    /** Sequence numbers of recent out-of-order arrivals, newest first, to order SACK blocks (RFC 2018 4). */
+    private final ArrayDeque<Integer> recent = new ArrayDeque<>();
+    private static final int RECENT_KEPT = 8;
+    /** {@link #heldOverlap} found nothing. */
+    public static final long NO_OVERLAP = Long.MIN_VALUE;
 
     /** A queue for a receive buffer of {@code limit} bytes (SO_RCVBUF). */
     public ReceiveQueue(ByteBufAllocator alloc, int limit) {
@@ -79,7 +90,94 @@ public final class ReceiveQueue {
             return drainInOrder(rcvNxt);
         }
         storeOutOfOrder(seq, buf, index, len);
+        addRun(seq, seq + len);
+        recent.remove(seq);
+        recent.addFirst(seq);
+        if (recent.size() > RECENT_KEPT) {
+            recent.removeLast();
+        }
         return rcvNxt;
+    }
+
+    private void addRun(int left, int right) {
+        Map.Entry<Integer, Integer> before = runs.floorEntry(left);
+        if (before != null && SeqNum.geq(before.getValue(), left)) {
+            left = before.getKey();
+            right = SeqNum.max(right, before.getValue());
+            runs.remove(left);
+        }
+        Map.Entry<Integer, Integer> next;
+        while ((next = runs.ceilingEntry(left)) != null && SeqNum.leq(next.getKey(), right)) {
+            right = SeqNum.max(right, next.getValue());
+            runs.remove(next.getKey());
+        }
+        runs.put(left, right);
+    }
+
+    /**
+     * The first part of {@code [seq, end)} already held out of order, packed as {@code left << 32 | right}
+     * (unsigned halves), or {@link #NO_OVERLAP}: the duplicate a D-SACK reports (RFC 2883 4.1.3).
+     */
+    public long heldOverlap(int seq, int end) {
+        Map.Entry<Integer, ByteBuf> e = outOfOrder.floorEntry(seq);
+        if (e == null || SeqNum.leq(e.getKey() + e.getValue().readableBytes(), seq)) {
+            e = outOfOrder.higherEntry(seq);
+            if (e == null || SeqNum.geq(e.getKey(), end)) {
+                return NO_OVERLAP;
+            }
+        }
+        int left = SeqNum.max(seq, e.getKey());
+        int right = SeqNum.min(end, e.getKey() + e.getValue().readableBytes());
+        // Adjacent stored pieces continue the overlap.
+        Map.Entry<Integer, ByteBuf> next = outOfOrder.higherEntry(e.getKey());
+        while (next != null && next.getKey() == right && SeqNum.lt(right, end)) {
+            right = SeqNum.min(end, next.getKey() + next.getValue().readableBytes());
+            next = outOfOrder.higherEntry(next.getKey());
+        }
+        return (long) left << 32 | (right & 0xFFFF_FFFFL);
+    }
+
+    /** Sequence number of the latest out-of-order arrival, or of the first held byte; any value when none. */
+    int mostRecentSeq() {
+        return recent.isEmpty() ? (outOfOrder.isEmpty() ? 0 : outOfOrder.firstKey()) : recent.getFirst();
+    }
+
+    /**
+     * Appends to {@code left}/{@code right} from index {@code n} the distinct blocks of contiguous out-of-order
+     * data, up to {@code max} in all: the one holding {@code first}, then those of recent arrivals newest first,
+     * then the rest in sequence order (RFC 2018 4: as many as fit). Returns the new count.
+     */
+    int sackBlocks(int rcvNxt, int first, int[] left, int[] right, int n, int max) {
+        int start = n;
+        n = addBlock(rcvNxt, first, left, right, start, n, max);
+        for (int seq : recent) {
+            n = addBlock(rcvNxt, seq, left, right, start, n, max);
+        }
+        for (int l : runs.keySet()) {
+            if (n >= max) {
+                break;
+            }
+            n = addBlock(rcvNxt, l, left, right, start, n, max);
+        }
+        return n;
+    }
+
+    private int addBlock(int rcvNxt, int seq, int[] left, int[] right, int start, int n, int max) {
+        if (n >= max || SeqNum.lt(seq, rcvNxt)) {
+            return n;
+        }
+        Map.Entry<Integer, Integer> run = runs.floorEntry(seq);
+        if (run == null || SeqNum.leq(run.getValue(), seq)) {
+            return n;
+        }
+        for (int i = start; i < n; i++) {
+            if (left[i] == run.getKey()) {
+                return n;
+            }
+        }
+        left[n] = run.getKey();
+        right[n] = run.getValue();
+        return n + 1;
     }
 
     private void storeOutOfOrder(int seq, ByteBuf buf, int index, int len) {
@@ -140,6 +238,12 @@ public final class ReceiveQueue {
                 b.release();
             }
         }
+        // A run that reaches RCV.NXT was drained whole: its data was contiguous with what just became in order.
+        while (!runs.isEmpty() && SeqNum.leq(runs.firstKey(), rcvNxt)) {
+            runs.pollFirstEntry();
+        }
+        int nxt = rcvNxt;
+        recent.removeIf(seq -> SeqNum.lt(seq, nxt));
         return rcvNxt;
     }
 
@@ -161,6 +265,8 @@ public final class ReceiveQueue {
         ready.discardReadComponents();
         outOfOrder.values().forEach(ByteBuf::release);
         outOfOrder.clear();
+        runs.clear();
+        recent.clear();
         outOfOrderBytes = 0;
         return n;
     }

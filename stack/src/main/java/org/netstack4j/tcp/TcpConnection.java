@@ -66,6 +66,16 @@ public final class TcpConnection {
     boolean timestamps;
     /** The peer sent SACK-permitted and so did we (RFC 2018 2): we send SACK blocks, the peer may too. */
     boolean sackPermitted;
+    /** What our SYN offers (or offered): timestamps, SACK-permitted, our window shift (-1: no window scaling). */
+    final boolean offerTimestamps;
+    final boolean offerSack;
+    final int offerWscale;
+    /** Added to the 1 ms clock for our TSvals: per four-tuple, so it does not reveal uptime (RFC 7323 7.1). */
+    final int tsOffset;
+    /** TS.Recent and when it was last set (RFC 7323 4.3, 5.5); Last.ACK.sent (RFC 7323 4.3). */
+    int tsRecent;
+    long tsRecentAt;
+    int lastAckSent;
     // Statistics for TCP_INFO.
     long lastDataSentAt = -1;
     long lastDataReceivedAt = -1;
@@ -88,6 +98,15 @@ public final class TcpConnection {
         this.keepInterval = profile.keepaliveInterval().toNanos();
         this.keepProbes = profile.keepaliveProbes();
         this.lastReceived = layer.now();
+        this.offerTimestamps = layer.offersTimestamps();
+        this.offerSack = layer.offersSack();
+        this.offerWscale = layer.offersWindowScale() ? layer.windowShiftFor(rcvBuf) : -1;
+        this.tsOffset = layer.timestampOffset(localIp, localPort, remoteIp, remotePort);
+    }
+
+    /** Our timestamp clock: 1 ms ticks of the stack clock (RFC 7323 5.4 allows 1 ms to 1 s), plus the offset. */
+    int tsNow() {
+        return (int) (layer.now() / 1_000_000L) + tsOffset;
     }
 
     // ---------------------------------------------------------------- state
@@ -154,6 +173,7 @@ public final class TcpConnection {
         snd.una = iss;
         snd.nxt = iss + 1;
         snd.max = iss + 1;
+        negotiateOptions(seg);
         applyMss(seg);
         snd.cwnd = profile.initialWindow() * snd.mss;
         snd.wnd = seg.window;
@@ -169,7 +189,24 @@ public final class TcpConnection {
         // RFC 9293 3.7.1: without the option assume 536; never more than our MTU allows.
         int peer = seg.mss > 0 ? seg.mss : 536;
         int cap = userMss > 0 ? Math.min(userMss, layer.ourMss()) : layer.ourMss();
-        snd.mss = Math.max(64, Math.min(peer, cap));
+        // RFC 6691: the MSS counts no options, so the timestamps every segment carries come off it (Linux mss_cache).
+        snd.mss = Math.max(64, Math.min(peer, cap)) - (timestamps ? SegmentOptions.TIMESTAMPS_LENGTH : 0);
+    }
+
+    /**
+     * The peer's SYN (or SYN-ACK) decides which options are in use: each needs both SYNs to carry it (RFC 7323
+     * 2.2 and 3.2, RFC 2018 2). A shift above 14 is taken as 14 (RFC 7323 2.3).
+     */
+    private void negotiateOptions(TcpInput syn) {
+        timestamps = offerTimestamps && syn.hasTimestamps;
+        sackPermitted = offerSack && syn.sackPermitted;
+        rcv.wscaleOk = offerWscale >= 0 && syn.wscale >= 0;
+        rcv.wscale = rcv.wscaleOk ? offerWscale : 0;
+        snd.wscale = rcv.wscaleOk ? Math.min(syn.wscale, TcpReceiver.MAX_WSCALE) : 0;
+        if (timestamps) {
+            tsRecent = syn.tsVal;
+            tsRecentAt = layer.now();
+        }
     }
 
     // ---------------------------------------------------------------- segment arrival
@@ -201,11 +238,14 @@ public final class TcpConnection {
         rcv.irs = seg.seq;
         rcv.nxt = seg.seq + 1;
         rcv.advertisedRight = rcv.nxt;
+        negotiateOptions(seg);
         applyMss(seg);
         snd.cwnd = profile.initialWindow() * snd.mss;
         if (ackOk) {
             snd.una = seg.ack;
-            sampleRtt(seg.ack);
+            if (!sampleRtt(seg.ack)) {
+                sampleTimestampRtt(seg); // the SYN-ACK echoes our SYN's TSval (RFC 7323 4.1)
+            }
         }
         snd.wnd = seg.window;
         snd.maxWnd = Math.max(snd.maxWnd, seg.window);
@@ -235,8 +275,22 @@ public final class TcpConnection {
             synSentArrival(seg);
             return;
         }
+        if (rcv.wscaleOk && !seg.has(SYN)) {
+            // RFC 7323 2.3: every window but a SYN's is shifted; 65535 << 14 still fits an int.
+            seg.window <<= snd.wscale;
+        }
         if (state == TIME_WAIT && seg.has(SYN) && !seg.has(ACK) && !seg.has(RST)) {
             layer.reopenFromTimeWait(this, seg);
+            return;
+        }
+        if (timestamps && seg.hasTimestamps && !seg.has(RST) && pawsRejects(seg)) {
+            // RFC 7323 5.3 R1: an old timestamp marks an old duplicate; treat it as unacceptable (ACK and drop).
+            layer.count(Counter.TCP_PAWS_ESTAB_REJECTED);
+            if (seg.has(SYN)) {
+                layer.sendChallengeAck(this);
+            } else {
+                answerUnacceptable(seg);
+            }
             return;
         }
         if (state == SYN_RECEIVED && parent == null && seg.has(SYN) && seg.has(ACK) && !seg.has(RST)
@@ -264,9 +318,7 @@ public final class TcpConnection {
         if (!acceptable && !zeroWindowProbe) {
             // "If an incoming segment is not acceptable, an acknowledgment should be sent in reply (unless the
             // RST bit is set)" — also what keeps TIME-WAIT answering retransmitted FINs below.
-            if (!seg.has(RST) && mayAnswerOutOfWindow()) {
-                layer.count(Counter.TCP_OUT_OF_WINDOW);
-                sendAck();
+            if (!seg.has(RST) && answerUnacceptable(seg)) {
                 if (state == TIME_WAIT && seg.has(FIN)) {
                     // A retransmitted FIN: the ACK above answers it; restart the 2 MSL wait (RFC 9293 3.10.7.4).
                     timeWaitAt = layer.now() + 2 * profile.msl().toNanos();
@@ -274,6 +326,11 @@ public final class TcpConnection {
                 }
             }
             return;
+        }
+        if (timestamps && seg.hasTimestamps && SeqNum.leq(seg.seq, lastAckSent) && seg.tsVal - tsRecent >= 0) {
+            // RFC 7323 4.3 (R3 of 5.3): remember the timestamp to echo, from segments that are not ahead of our ACK.
+            tsRecent = seg.tsVal;
+            tsRecentAt = layer.now();
         }
         if (zeroWindowProbe) {
             // A zero window accepts no text, but ACKs, URGs and RSTs are still processed (RFC 9293 3.10.7.4).
@@ -385,6 +442,64 @@ public final class TcpConnection {
      * Out-of-window segments are answered at most every 500 ms (Linux tcp_invalid_ratelimit, RFC 5961 7), so
      * that two confused ends cannot ping-pong ACKs forever. A retransmitted FIN in TIME-WAIT still gets its ACK.
      */
+    /**
+     * RFC 6191 2: may a SYN reopen this TIME-WAIT connection? With timestamps on both incarnations, the SYN's
+     * TSval must be newer than TS.Recent (or equal, with a higher sequence number); otherwise its sequence number
+     * must lie beyond RCV.NXT (RFC 9293 3.10.7.4, as before RFC 6191).
+     */
+    boolean synMayReopen(TcpInput syn) {
+        if (timestamps && syn.hasTimestamps && offerTimestamps) {
+            int newer = syn.tsVal - tsRecent;
+            return newer > 0 || newer == 0 && SeqNum.gt(syn.seq, rcv.nxt);
+        }
+        return SeqNum.gt(syn.seq, rcv.nxt);
+    }
+
+    /**
+     * RFC 7323 5.3 R1: true when the segment's TSval is older than TS.Recent. After 24 days of idleness TS.Recent
+     * may have wrapped out of meaning (RFC 7323 5.5): it is replaced and the segment passes.
+     */
+    private boolean pawsRejects(TcpInput seg) {
+        if (seg.tsVal - tsRecent >= 0) {
+            return false;
+        }
+        if (layer.now() - tsRecentAt > PAWS_IDLE_LIMIT) {
+            tsRecent = seg.tsVal;
+            tsRecentAt = layer.now();
+            return false;
+        }
+        return true;
+    }
+
+    /** RFC 7323 5.5: TS.Recent older than 24 days is invalid. */
+    static final long PAWS_IDLE_LIMIT = java.time.Duration.ofDays(24).toNanos();
+
+    /**
+     * Answers an unacceptable segment with an ACK, reporting duplicate data below RCV.NXT as a D-SACK (RFC 2883
+     * 4). Segments carrying data are always answered (the sender waits for that ACK; like Linux, which rate-limits
+     * only empty segments); others at most every 500 ms. Returns true if an ACK was sent.
+     */
+    private boolean answerUnacceptable(TcpInput seg) {
+        boolean data = seg.payloadLength > 0 && !seg.has(SYN);
+        if (!data && !mayAnswerOutOfWindow()) {
+            return false;
+        }
+        if (data && SeqNum.lt(seg.seq, rcv.nxt)) {
+            noteDuplicate(seg.seq, SeqNum.min(seg.seq + seg.payloadLength, rcv.nxt));
+        }
+        layer.count(Counter.TCP_OUT_OF_WINDOW);
+        sendAck();
+        return true;
+    }
+
+    /** Remembers duplicate data [left, right) for a D-SACK in the next ACK, when SACK is in use (RFC 2883). */
+    private void noteDuplicate(int left, int right) {
+        if (sackPermitted && SeqNum.lt(left, right)) {
+            rcv.setDsack(left, right);
+            layer.count(SeqNum.lt(left, rcv.nxt) ? Counter.TCP_DSACK_OLD_SENT : Counter.TCP_DSACK_OFO_SENT);
+        }
+    }
+
     private boolean mayAnswerOutOfWindow() {
         long now = layer.now();
         if (state != TIME_WAIT && now - lastOutOfWindowAck < OUT_OF_WINDOW_ACK_INTERVAL) {
@@ -423,7 +538,9 @@ public final class TcpConnection {
                 snd.nxt = snd.una;
                 snd.finSent = finAcked();
             }
-            sampleRtt(seg.ack);
+            if (!sampleRtt(seg.ack)) {
+                sampleTimestampRtt(seg);
+            }
             snd.retransmits = 0;
             snd.rtt.resetBackoff();
             persistBackoff = 0;
@@ -500,11 +617,27 @@ public final class TcpConnection {
         }
     }
 
-    private void sampleRtt(int ack) {
+    private boolean sampleRtt(int ack) {
         // Karn's algorithm: the timed segment must not have been retransmitted (timing is cancelled then).
         if (snd.timing && SeqNum.gt(ack, snd.timedSeq)) {
             snd.rtt.sample(layer.now() - snd.timedAt);
             snd.timing = false;
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * RFC 7323 4.1-4.2: an ACK of new data echoes the TSval of the segment it answers, so now - TSecr is an RTT
+     * sample even where Karn's algorithm has none (after a retransmission). Like Linux, the precise timing above
+     * is preferred and a TSecr of 0 is not used.
+     */
+    private void sampleTimestampRtt(TcpInput seg) {
+        if (timestamps && seg.hasTimestamps && seg.tsEcr != 0) {
+            int ticks = tsNow() - seg.tsEcr;
+            if (ticks >= 0) {
+                snd.rtt.sample(ticks * 1_000_000L);
+            }
         }
     }
 
@@ -519,6 +652,14 @@ public final class TcpConnection {
         }
         boolean inOrder = seg.seq == rcv.nxt;
         boolean fillsHole = rcv.queue.outOfOrderSegments() > 0;
+        if (len > 0 && SeqNum.lt(seg.seq, rcv.nxt)) {
+            noteDuplicate(seg.seq, SeqNum.min(seg.seq + len, rcv.nxt));
+        } else if (len > 0 && sackPermitted) {
+            long held = rcv.queue.heldOverlap(seg.seq, seg.seq + len);
+            if (held != ReceiveQueue.NO_OVERLAP) {
+                noteDuplicate((int) (held >>> 32), (int) held);
+            }
+        }
         if (readShutdown) {
             // Data after SHUT_RD is acknowledged and discarded (Linux keeps the connection going).
             if (SeqNum.leq(seg.seq, rcv.nxt) && SeqNum.gt(seg.seq + len, rcv.nxt)) {
@@ -566,6 +707,7 @@ public final class TcpConnection {
 
     /** Called after anything sent an ACK: nothing is waiting to be acknowledged any more. */
     void ackSent() {
+        lastAckSent = rcv.nxt;
         rcv.unackedSegments = 0;
         delayedAckAt = Pollable.NEVER;
     }
@@ -579,9 +721,9 @@ public final class TcpConnection {
             int unsent = snd.unsent();
             int window = Math.min(snd.wnd, snd.cwnd);
             int usable = snd.una + window - snd.nxt;
-            int len = Math.min(Math.min(unsent, snd.mss), Math.max(0, usable));
+            int len = Math.min(Math.min(unsent, layer.sendSize(snd.mss, snd.maxWnd)), Math.max(0, usable));
             if (len > 0) {
-                boolean full = len == snd.mss;
+                boolean full = len >= snd.mss;
                 boolean allQueued = len == unsent;
                 boolean idle = snd.flight() == 0;
                 boolean nagleAllows = noDelay || idle;

@@ -56,12 +56,26 @@ public final class TcpLayer {
     private final TcpInput input = new TcpInput();
     private int defaultReceiveBuffer = 131_072;
     private int defaultSendBuffer = 131_072;
+    /** The option area of the segment being built; reused like {@link #tx}. */
+    private final SegmentOptions txOptions = new SegmentOptions();
+    private final int[] sackLeft = new int[4];
+    private final int[] sackRight = new int[4];
+    // What our SYNs offer (Linux sysctls tcp_timestamps, tcp_sack, tcp_window_scaling; all on by default).
+    private boolean offerTimestamps = true;
+    private boolean offerSack = true;
+    private boolean offerWindowScale = true;
+    /** Linux tcp_rmem[2]: the window shift is chosen for a buffer this large (6 MiB gives 7); 0 for none. */
+    private int maxReceiveBuffer;
+
+    /** Linux's default tcp_rmem[2] (6 MiB): the buffer autotuning may grow to, which sets Linux's window shift. */
+    public static final int LINUX_TCP_RMEM_MAX = 6 * 1024 * 1024;
 
     /** TCP for {@code stack} with the given profile and ISN key. */
     public TcpLayer(NetStack stack, TcpProfile profile, byte[] isnKey) {
         this.stack = stack;
         this.profile = profile;
         this.isn = new IsnGenerator(isnKey);
+        this.maxReceiveBuffer = profile.isLinux() ? LINUX_TCP_RMEM_MAX : 0;
         this.ephemeral = new EphemeralPorts(stack.config().ephemeralPortLow(), stack.config().ephemeralPortHigh(),
                 stack.random().nextLong());
     }
@@ -96,9 +110,89 @@ public final class TcpLayer {
         stack.signalReadiness();
     }
 
+    /**
+     * How many bytes one output segment of a connection may carry, given its send MSS and the largest window the
+     * peer has offered. Normally the MSS; when the device does TCP segmentation offload and the peer takes
+     * full-MTU segments, as many whole MSS as fit a 64 KiB packet with the largest TCP header (the device cuts
+     * it into MSS-sized segments on the wire). Either way at most half the peer's largest window, as Linux does
+     * (RFC 1122 4.2.3.4 leaves it open): with one window-sized segment in flight a receiver that acknowledges
+     * every second segment would wait for its delayed-ACK timer each time, e.g. at MTU 65520 without window
+     * scaling.
+     */
+    int sendSize(int mss, int maxWindow) {
+        int size = mss;
+        int limit = stack.tcpPacketLimit();
+        if (limit > stack.mtu() && mss >= ourMss()) {
+            size = Math.max(mss, (limit - Ipv4Packet.MIN_HEADER_LENGTH - TcpSegment.MAX_HEADER_LENGTH) / mss * mss);
+        }
+        int cutoff = maxWindow > DEFAULT_MSS ? maxWindow / 2 : maxWindow;
+        if (cutoff > 0 && size > cutoff) {
+            size = Math.max(cutoff, MIN_SEGMENT);
+        }
+        return size;
+    }
+
+    /** RFC 9293 3.7.1: the MSS assumed when the peer sends none. */
+    private static final int DEFAULT_MSS = 536;
+    /** Smallest segment the half-window rule goes down to: RFC 791's 68-byte datagram minus 40 header bytes. */
+    private static final int MIN_SEGMENT = 28;
+
     /** Our MSS: the MTU minus 40 bytes of IPv4 and TCP headers (RFC 9293 3.7.1, RFC 879). */
     int ourMss() {
         return stack.mtu() - 40;
+    }
+
+    boolean offersTimestamps() {
+        return offerTimestamps;
+    }
+
+    boolean offersSack() {
+        return offerSack;
+    }
+
+    boolean offersWindowScale() {
+        return offerWindowScale;
+    }
+
+    /**
+     * Chooses which options new connections offer in their SYNs, like Linux's sysctls net.ipv4.tcp_timestamps,
+     * tcp_sack and tcp_window_scaling (all on by default). A SYN-ACK carries an option only if the SYN did.
+     */
+    public void setOptionsOffered(boolean timestamps, boolean sack, boolean windowScale) {
+        offerTimestamps = timestamps;
+        offerSack = sack;
+        offerWindowScale = windowScale;
+    }
+
+    /**
+     * The buffer size the window shift is chosen for when it exceeds the socket's receive buffer (Linux
+     * tcp_rmem[2]: the linux profile starts at 6 MiB, which gives shift 7 as modern kernels do; packetdrill's
+     * defaults of 15 MiB give 8). 0 makes the shift follow the socket's buffer alone (the rfc profile).
+     */
+    public void setMaxReceiveBuffer(int bytes) {
+        maxReceiveBuffer = Math.max(0, bytes);
+    }
+
+    /**
+     * Our window shift for a receive buffer of {@code rcvBuf} bytes: the smallest that lets the 16-bit field
+     * carry the whole buffer (RFC 7323 2.2-2.3), at most 14.
+     */
+    int windowShiftFor(int rcvBuf) {
+        long space = Math.max(rcvBuf, maxReceiveBuffer);
+        int shift = 0;
+        while ((space >> shift) > TcpReceiver.MAX_UNSCALED_WINDOW && shift < TcpReceiver.MAX_WSCALE) {
+            shift++;
+        }
+        return shift;
+    }
+
+    /**
+     * The offset added to our timestamp clock for a four-tuple: keyed like the ISN, so it reveals no uptime and
+     * stays the same for a new incarnation of the same four-tuple, whose timestamps then keep increasing (RFC
+     * 7323 7.1, RFC 6191).
+     */
+    int timestampOffset(int localIp, int localPort, int remoteIp, int remotePort) {
+        return isn.isn(remoteIp, remotePort, localIp, localPort, 0);
     }
 
     /** The path MTU: the interface MTU, as there is no PMTU discovery yet. */
@@ -165,17 +259,10 @@ public final class TcpLayer {
         in.ack = (int) seg.acknowledgmentNumber();
         in.flags = seg.flags();
         in.window = seg.window();
-        in.mss = 0;
         in.buffer = buf;
         in.payloadOffset = seg.payloadOffset();
         in.payloadLength = seg.payloadLength();
-        if ((in.flags & SYN) != 0 && options.reset(seg)) {
-            while (options.next()) {
-                if (options.kind() == TcpOption.KIND_MSS) {
-                    in.mss = options.mss();
-                }
-            }
-        }
+        readOptions(seg, in);
         int srcPort = seg.sourcePort();
         int dstPort = seg.destinationPort();
         TcpConnection c = connections.get(key(ip.source(), srcPort, dstPort));
@@ -192,6 +279,44 @@ public final class TcpLayer {
             resetForNobody(in, ip.destination(), dstPort, ip.source(), srcPort);
         }
         in.buffer = null;
+    }
+
+    /**
+     * Decodes the options the state machine uses. MSS, window scale and SACK-permitted count only on a SYN
+     * (RFC 9293 3.7.1, RFC 7323 2.2, RFC 2018 2); timestamps and SACK blocks on any segment.
+     */
+    private void readOptions(TcpSegment seg, TcpInput in) {
+        in.mss = 0;
+        in.wscale = -1;
+        in.sackPermitted = false;
+        in.hasTimestamps = false;
+        in.sackBlocks = 0;
+        if (seg.headerLength() == TcpSegment.MIN_HEADER_LENGTH || !options.reset(seg)) {
+            return;
+        }
+        boolean syn = (in.flags & SYN) != 0;
+        while (options.next()) {
+            switch (options.kind()) {
+                case TcpOption.KIND_MSS -> in.mss = syn ? options.mss() : 0;
+                case TcpOption.KIND_WINDOW_SCALE -> in.wscale = syn ? options.windowShift() : -1;
+                case TcpOption.KIND_SACK_PERMITTED -> in.sackPermitted = syn;
+                case TcpOption.KIND_TIMESTAMPS -> {
+                    in.hasTimestamps = true;
+                    in.tsVal = (int) options.timestampValue();
+                    in.tsEcr = (int) options.timestampEchoReply();
+                }
+                case TcpOption.KIND_SACK -> {
+                    int n = options.sackBlockCount();
+                    for (int i = 0; i < n; i++) {
+                        in.sackLeft[i] = (int) options.sackLeft(i);
+                        in.sackRight[i] = (int) options.sackRight(i);
+                    }
+                    in.sackBlocks = n;
+                }
+                default -> {
+                }
+            }
+        }
     }
 
     /** RFC 9293 3.10.7.1: the connection does not exist (CLOSED). */
@@ -252,8 +377,10 @@ public final class TcpLayer {
 
     /** A SYN for a TIME-WAIT connection with a higher sequence number reopens the four-tuple, as Linux does. */
     void reopenFromTimeWait(TcpConnection c, TcpInput in) {
-        if (!SeqNum.gt(in.seq, c.rcv.nxt)) {
-            c.sendAck();
+        if (!c.synMayReopen(in)) {
+            if (profile.isLinux()) {
+                c.sendAck(); // Linux answers with the TIME-WAIT ACK; RFC 6191 2 drops the SYN silently
+            }
             return;
         }
         count(Counter.TCP_TIME_WAIT_REUSED);
@@ -276,14 +403,28 @@ public final class TcpLayer {
      * taken {@code queueOffset} bytes after SND.UNA from the send queue. ACK and window come from the receiver.
      */
     void sendSegment(TcpConnection c, int flags, int seq, int queueOffset, int len) {
-        int window = c.rcv.window();
+        int window = c.rcv.windowField(c.rcv.window());
         int ackNo = (flags & ACK) != 0 ? c.rcv.nxt : 0;
-        ByteBuf f = stack.ipv4().allocate(TcpSegment.MIN_HEADER_LENGTH + len);
+        int blocks = 0;
+        if ((flags & ACK) != 0 && c.sackPermitted) {
+            // RFC 2018 4: as many blocks as the option space allows (3 beside timestamps, 4 without), and no more
+            // than keeps the packet within the MTU.
+            int room = Math.min(SegmentOptions.MAX_LENGTH, ourMss() - len)
+                    - (c.timestamps ? SegmentOptions.TIMESTAMPS_LENGTH : 0) - SegmentOptions.SACK_BASE_LENGTH;
+            blocks = c.rcv.sackBlocks(sackLeft, sackRight, Math.min(4, room / SegmentOptions.SACK_BLOCK_LENGTH));
+            if (blocks > 0) {
+                c.rcv.dsackPending = false; // a D-SACK, when pending, went first
+            }
+        }
+        txOptions.segment(c.timestamps, c.tsNow(), c.tsRecent, sackLeft, sackRight, blocks);
+        int headerLength = TcpSegment.MIN_HEADER_LENGTH + txOptions.length();
+        ByteBuf f = stack.ipv4().allocate(headerLength + len);
         int at = Ipv4Layer.TRANSPORT_OFFSET;
         if (len > 0) {
-            c.snd.queue.copy(queueOffset, f, at + TcpSegment.MIN_HEADER_LENGTH, len);
+            c.snd.queue.copy(queueOffset, f, at + headerLength, len);
         }
-        writeHeader(f, at, c.localPort, c.remotePort, seq, ackNo, flags, window, len, c.localIp(), c.remoteIp, null);
+        writeHeader(f, at, c.localPort, c.remotePort, seq, ackNo, flags, window, len, c.localIp(), c.remoteIp,
+                txOptions);
         if ((flags & ACK) != 0) {
             c.ackSent();
         }
@@ -291,12 +432,20 @@ public final class TcpLayer {
         transmit(f, c.remoteIp);
     }
 
-    /** Sends our SYN (or SYN-ACK) with the MSS option. */
+    /**
+     * Sends our SYN, offering every option the connection offers, or our SYN-ACK, carrying those both SYNs agreed
+     * on (RFC 7323 2.2 and 3.2, RFC 2018 2). A SYN's window is never scaled (RFC 7323 2.2).
+     */
     void sendSyn(TcpConnection c, boolean withAck) {
-        int window = c.rcv.window();
-        ByteBuf f = stack.ipv4().allocate(TcpSegment.MIN_HEADER_LENGTH + 4);
+        int window = Math.min(c.rcv.window(), TcpReceiver.MAX_UNSCALED_WINDOW);
+        boolean ts = withAck ? c.timestamps : c.offerTimestamps;
+        boolean sack = withAck ? c.sackPermitted : c.offerSack;
+        int wscale = withAck ? (c.rcv.wscaleOk ? c.rcv.wscale : -1) : c.offerWscale;
+        // RFC 7323 3.2: TSecr is 0 in a SYN, and echoes the peer's SYN in a SYN-ACK.
+        txOptions.syn(c.rcv.mss, sack, ts, c.tsNow(), withAck ? c.tsRecent : 0, wscale);
+        ByteBuf f = stack.ipv4().allocate(TcpSegment.MIN_HEADER_LENGTH + txOptions.length());
         writeHeader(f, Ipv4Layer.TRANSPORT_OFFSET, c.localPort, c.remotePort, c.snd.iss, withAck ? c.rcv.nxt : 0,
-                SYN | (withAck ? ACK : 0), window, 0, c.localIp(), c.remoteIp, c.rcv.mss);
+                SYN | (withAck ? ACK : 0), window, 0, c.localIp(), c.remoteIp, txOptions);
         if (withAck) {
             c.ackSent();
         }
@@ -320,8 +469,8 @@ public final class TcpLayer {
     }
 
     private void writeHeader(ByteBuf f, int at, int srcPort, int dstPort, int seq, int ack, int flags, int window,
-                             int payloadLength, int srcIp, int dstIp, Integer mss) {
-        int headerLength = TcpSegment.MIN_HEADER_LENGTH + (mss != null ? 4 : 0);
+                             int payloadLength, int srcIp, int dstIp, SegmentOptions options) {
+        int headerLength = TcpSegment.MIN_HEADER_LENGTH + (options != null ? options.length() : 0);
         TcpSegment s = tx.wrap(f, at, headerLength + payloadLength);
         s.setSourcePort(srcPort);
         s.setDestinationPort(dstPort);
@@ -331,8 +480,8 @@ public final class TcpLayer {
         s.setFlags(flags);
         s.setWindow(window);
         s.setUrgentPointer(0);
-        if (mss != null) {
-            new TcpOption.Mss(mss).write(f, at + TcpSegment.MIN_HEADER_LENGTH);
+        if (options != null) {
+            options.writeTo(f, at + TcpSegment.MIN_HEADER_LENGTH);
         }
         s.fillChecksum(srcIp, dstIp);
     }

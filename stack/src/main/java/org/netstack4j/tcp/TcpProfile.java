@@ -47,6 +47,11 @@ public record TcpProfile(String name, Duration minRto, Duration initialRto, Dura
         };
     }
 
+    /** True for the Linux profile (and copies of it): where Linux and an RFC differ, do as Linux. */
+    public boolean isLinux() {
+        return name.equals("linux");
+    }
+
     /** This profile with another MSL (TIME-WAIT lasts twice as long). */
     public TcpProfile withMsl(Duration v) {
         return new TcpProfile(name, minRto, initialRto, maxRto, delayedAck, quickAcks, initialWindow, synRetries,

@@ -10,6 +10,8 @@ import io.netty.buffer.ByteBufAllocator;
 public final class TcpReceiver {
     /** Largest window without window scaling (RFC 9293 3.1: a 16-bit field). */
     static final int MAX_UNSCALED_WINDOW = 65_535;
+    /** Largest window shift (RFC 7323 2.3). */
+    static final int MAX_WSCALE = 14;
     /** IRS: initial receive sequence number. */
     int irs;
     /** RCV.NXT: next sequence number expected. */
@@ -30,6 +32,10 @@ public final class TcpReceiver {
     int unackedSegments;
     /** Segments still to be acknowledged at once (quick-ACK mode at the start, like Linux). */
     int quickAcks;
+    /** A D-SACK to report in the next ACK (RFC 2883): duplicate data [dsackLeft, dsackRight). */
+    boolean dsackPending;
+    int dsackLeft;
+    int dsackRight;
 
     TcpReceiver(ByteBufAllocator alloc, int receiveBuffer, int quickAcks) {
         this.queue = new ReceiveQueue(alloc, receiveBuffer);
@@ -41,7 +47,7 @@ public final class TcpReceiver {
      * least min(buffer / 2, MSS); it never moves left (no window shrinking, RFC 9293 3.8.6.2.2).
      */
     int window() {
-        int possible = Math.min(queue.free(), MAX_UNSCALED_WINDOW);
+        int possible = Math.min(queue.free(), maxWindow());
         int right = nxt + possible;
         int threshold = Math.min(queue.limit() / 2, Math.max(mss, 1));
         if (SeqNum.geq(right, advertisedRight + threshold) || SeqNum.lt(advertisedRight, nxt)) {
@@ -52,7 +58,45 @@ public final class TcpReceiver {
 
     /** The window currently offered, without updating it. */
     int offered() {
-        return Math.max(0, Math.min(MAX_UNSCALED_WINDOW, advertisedRight - nxt));
+        return Math.max(0, Math.min(maxWindow(), advertisedRight - nxt));
+    }
+
+    /**
+     * The window field for {@code window} bytes on a non-SYN segment: shifted right by our scale (RFC 7323 2.3).
+     * Rounding down means the peer may see the right edge up to 2^wscale - 1 bytes short of where it is; we keep
+     * accepting up to the real edge, so nothing the peer was allowed to send is refused.
+     */
+    int windowField(int window) {
+        return Math.min(MAX_UNSCALED_WINDOW, window >>> (wscaleOk ? wscale : 0));
+    }
+
+    /** Sets the D-SACK for the next ACK (RFC 2883: reported once). */
+    void setDsack(int left, int right) {
+        dsackPending = true;
+        dsackLeft = left;
+        dsackRight = right;
+    }
+
+    /**
+     * Fills {@code left}/{@code right} with the SACK blocks for our next ACK, at most {@code max}, and returns how
+     * many: a pending D-SACK first (RFC 2883 4), then — if the duplicate lay in out-of-order data — the block
+     * holding it, then the blocks of out-of-order data, most recently received first (RFC 2018 4).
+     */
+    int sackBlocks(int[] left, int[] right, int max) {
+        int n = 0;
+        if (max <= 0) {
+            return 0;
+        }
+        int first = queue.mostRecentSeq();
+        if (dsackPending) {
+            left[0] = dsackLeft;
+            right[0] = dsackRight;
+            n = 1;
+            if (SeqNum.geq(dsackLeft, nxt)) {
+                first = dsackLeft;
+            }
+        }
+        return queue.sackBlocks(nxt, first, left, right, n, max);
     }
 
     /** The largest window we could advertise: the buffer, bounded by what the window field can carry. */

@@ -46,6 +46,7 @@ public record ArpMessage(int operation, MacAddress senderHardware, Ipv4Address s
 
     /** Writes all 28 bytes, including the Ethernet/IPv4 type and length fields, at absolute {@code offset}. */
     public void emit(ByteBuf buf, int offset) {
+        buf = LeakTracking.untracked(buf); // see LeakTracking: no stack trace per header field
         ArpPacket view = new ArpPacket().wrap(buf, offset, ArpPacket.LENGTH);
         view.setEthernetIpv4Types();
         view.setOperation(operation);

@@ -33,6 +33,7 @@ public record EthernetHeader(MacAddress destination, MacAddress source, int ethe
 
     /** Writes the 14 header bytes at absolute {@code offset}. */
     public void emit(ByteBuf buf, int offset) {
+        buf = LeakTracking.untracked(buf); // see LeakTracking: no stack trace per header field
         destination.write(buf, offset + EthernetFrame.DESTINATION);
         source.write(buf, offset + EthernetFrame.SOURCE);
         buf.setShort(offset + EthernetFrame.ETHER_TYPE, etherType);

@@ -76,6 +76,7 @@ public record IcmpHeader(int type, int code, int restOfHeader) {
      * {@code payloadLength} bytes already present after them.
      */
     public void emit(ByteBuf buf, int offset, int payloadLength) {
+        buf = LeakTracking.untracked(buf); // see LeakTracking: no stack trace per header field
         IcmpPacket view = new IcmpPacket().wrap(buf, offset, IcmpPacket.HEADER_LENGTH + payloadLength);
         view.setType(type);
         view.setCode(code);

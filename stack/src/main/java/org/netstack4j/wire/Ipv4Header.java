@@ -85,7 +85,30 @@ public record Ipv4Header(int tos, int totalLength, int identification, boolean d
 
     /** Writes {@link #headerLength()} bytes at absolute {@code offset}, with a correct header checksum. */
     public void emit(ByteBuf buf, int offset) {
-        buf.setByte(offset + Ipv4Packet.VERSION_IHL, 0x40 | (headerLength() / 4));
+        writeFields(buf, offset, headerLength(), tos, totalLength, identification, dontFragment, moreFragments,
+                fragmentOffset, ttl, protocol, source.bits(), destination.bits());
+        options.write(buf, offset + Ipv4Packet.OPTIONS);
+        buf.setShort(offset + Ipv4Packet.CHECKSUM, InternetChecksum.compute(buf, offset, headerLength()));
+    }
+
+    /**
+     * Writes a header without options at absolute {@code offset}, with a correct checksum, from plain values:
+     * the output path's way of emitting a header without building a record per packet. The values must satisfy
+     * the record's checks; nothing is validated here.
+     */
+    public static void emit(ByteBuf buf, int offset, int tos, int totalLength, int identification,
+                            boolean dontFragment, boolean moreFragments, int fragmentOffset, int ttl, int protocol,
+                            int source, int destination) {
+        writeFields(buf, offset, Ipv4Packet.MIN_HEADER_LENGTH, tos, totalLength, identification, dontFragment,
+                moreFragments, fragmentOffset, ttl, protocol, source, destination);
+        buf.setShort(offset + Ipv4Packet.CHECKSUM, InternetChecksum.compute(buf, offset, Ipv4Packet.MIN_HEADER_LENGTH));
+    }
+
+    private static void writeFields(ByteBuf buf, int offset, int headerLength, int tos, int totalLength,
+                                    int identification, boolean dontFragment, boolean moreFragments,
+                                    int fragmentOffset, int ttl, int protocol, int source, int destination) {
+        buf = LeakTracking.untracked(buf); // see LeakTracking: no stack trace per header field
+        buf.setByte(offset + Ipv4Packet.VERSION_IHL, 0x40 | (headerLength / 4));
         buf.setByte(offset + Ipv4Packet.TOS, tos);
         buf.setShort(offset + Ipv4Packet.TOTAL_LENGTH, totalLength);
         buf.setShort(offset + Ipv4Packet.IDENTIFICATION, identification);
@@ -95,9 +118,7 @@ public record Ipv4Header(int tos, int totalLength, int identification, boolean d
         buf.setByte(offset + Ipv4Packet.TTL, ttl);
         buf.setByte(offset + Ipv4Packet.PROTOCOL, protocol);
         buf.setShort(offset + Ipv4Packet.CHECKSUM, 0);
-        buf.setInt(offset + Ipv4Packet.SOURCE, source.bits());
-        buf.setInt(offset + Ipv4Packet.DESTINATION, destination.bits());
-        options.write(buf, offset + Ipv4Packet.OPTIONS);
-        buf.setShort(offset + Ipv4Packet.CHECKSUM, InternetChecksum.compute(buf, offset, headerLength()));
+        buf.setInt(offset + Ipv4Packet.SOURCE, source);
+        buf.setInt(offset + Ipv4Packet.DESTINATION, destination);
     }
 }

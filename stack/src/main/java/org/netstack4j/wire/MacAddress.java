@@ -55,11 +55,13 @@ public record MacAddress(long bits) {
 
     /** Reads six bytes at absolute {@code index} as a 48-bit value, without allocating. */
     public static long readBits(ByteBuf buf, int index) {
+        buf = LeakTracking.untracked(buf); // see LeakTracking: no stack trace per header field
         return ((long) buf.getUnsignedShort(index) << 32) | buf.getUnsignedInt(index + 2);
     }
 
     /** Writes the low 48 bits of {@code bits} as six bytes at absolute {@code index}. */
     public static void writeBits(ByteBuf buf, int index, long bits) {
+        buf = LeakTracking.untracked(buf); // see LeakTracking: no stack trace per header field
         buf.setShort(index, (int) (bits >>> 32));
         buf.setInt(index + 2, (int) bits);
     }

@@ -94,6 +94,7 @@ public record TcpHeader(int sourcePort, int destinationPort, long sequenceNumber
      * the header and the {@code payloadLength} data bytes already present after it.
      */
     public void emit(ByteBuf buf, int offset, int payloadLength, int sourceIp, int destinationIp) {
+        buf = LeakTracking.untracked(buf); // see LeakTracking: no stack trace per header field
         int headerLength = headerLength();
         TcpSegment view = new TcpSegment().wrap(buf, offset, headerLength + payloadLength);
         view.setSourcePort(sourcePort);

@@ -40,6 +40,7 @@ public final class TcpOptionReader {
      * @return null, or {@link WireError#BAD_OPTION}
      */
     public static WireError validate(ByteBuf buf, int start, int end) {
+        buf = LeakTracking.untracked(buf); // see LeakTracking: no stack trace per header field
         int i = start;
         while (i < end) {
             int kind = buf.getUnsignedByte(i);
@@ -93,6 +94,7 @@ public final class TcpOptionReader {
      * @return false (and nothing to read) if the options are malformed
      */
     public boolean reset(ByteBuf buf, int start, int end) {
+        buf = LeakTracking.untracked(buf); // see LeakTracking: no stack trace per header field
         if (validate(buf, start, end) != null) {
             return fail();
         }

@@ -39,6 +39,7 @@ public record UdpHeader(int sourcePort, int destinationPort, int length) {
      * and the {@code length - 8} data bytes already present after it.
      */
     public void emit(ByteBuf buf, int offset, int sourceIp, int destinationIp) {
+        buf = LeakTracking.untracked(buf); // see LeakTracking: no stack trace per header field
         UdpDatagram view = new UdpDatagram().wrap(buf, offset, length);
         view.setSourcePort(sourcePort);
         view.setDestinationPort(destinationPort);

@@ -26,7 +26,7 @@ public abstract class WireView<V extends WireView<V>> {
     @SuppressWarnings("unchecked")
     public final V wrap(ByteBuf buf, int offset, int length) {
         Objects.checkFromIndexSize(offset, length, buf.capacity());
-        this.buf = buf;
+        this.buf = LeakTracking.untracked(buf);
         this.offset = offset;
         this.length = length;
         return (V) this;

@@ -1,6 +1,7 @@
 package org.netstack4j.tcp;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.netstack4j.socket.SocketConstants.AF_INET;
@@ -49,6 +50,7 @@ final class TcpPeer implements AutoCloseable {
     private static final long MASK = 0xFFFF_FFFFL;
 
     final OneStack net;
+    final TcpProfile profile;
     final BsdSockets api;
     private final TcpTraceListener listener;
     final List<TcpTraceEvent> trace = new ArrayList<>();
@@ -93,6 +95,7 @@ final class TcpPeer implements AutoCloseable {
     }
 
     TcpPeer(TransitionCoverage coverage, TcpProfile profile) {
+        this.profile = profile;
         net = new OneStack(b -> b.tcpProfile(profile).arp(Duration.ofDays(3650), Duration.ofSeconds(1), 3));
         net.learnPeer();
         api = net.sockets;
@@ -256,7 +259,8 @@ final class TcpPeer implements AutoCloseable {
     int passiveOpen(int l) {
         send(SYN, 0, 0, window, List.of(new TcpOption.Mss(PEER_MSS)), new byte[0]);
         Seg synAck = expect(SYN | ACK, 0, 1);
-        assertEquals(1460, synAck.mss(), "our MSS: MTU 1500 - 40");
+        assertEquals(List.of(new TcpOption.Mss(1460)), synAck.h.options(),
+                "our MSS (MTU 1500 - 40) and nothing the peer's SYN did not offer");
         send(ACK, 1, 1);
         expectNothing();
         assertEquals(TcpState.ESTABLISHED, state());
@@ -288,12 +292,59 @@ final class TcpPeer implements AutoCloseable {
     int activeOpen() {
         int fd = connect();
         Seg syn = expect(SYN, 0, 0);
-        assertEquals(1460, syn.mss());
+        // Linux chooses the shift for its 6 MiB tcp_rmem[2]; the rfc profile for the 128 KiB socket buffer.
+        assertLinuxSynOptions(syn, profile.isLinux() ? 7 : 2);
         send(SYN | ACK, 0, 1, window, List.of(new TcpOption.Mss(PEER_MSS)), new byte[0]);
         expect(ACK, 1, 1);
         assertEquals(TcpState.ESTABLISHED, state());
         api.connect(fd, new SockAddrIn(OneStack.PEER, peerPort)); // completes the non-blocking connect
         return fd;
+    }
+
+    /** The TSval and TSecr of {@code s} as {@code long[2]}, or null without a timestamps option. */
+    static long[] timestamps(Seg s) {
+        for (TcpOption o : s.h.options()) {
+            if (o instanceof TcpOption.Timestamps t) {
+                return new long[] {t.value(), t.echoReply()};
+            }
+        }
+        return null;
+    }
+
+    /** The window-scale shift of {@code s}, or -1. */
+    static int wscale(Seg s) {
+        for (TcpOption o : s.h.options()) {
+            if (o instanceof TcpOption.WindowScale w) {
+                return w.shift();
+            }
+        }
+        return -1;
+    }
+
+    /** The SACK blocks of {@code s} as "left-right" in the peer's relative numbering; empty without SACK. */
+    static List<String> sackBlocks(Seg s) {
+        List<String> out = new ArrayList<>();
+        for (TcpOption o : s.h.options()) {
+            if (o instanceof TcpOption.Sack sack) {
+                for (org.netstack4j.wire.SackBlock b : sack.blocks()) {
+                    out.add(((b.left() - PEER_ISS) & MASK) + "-" + ((b.right() - PEER_ISS) & MASK));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Our SYN's options in Linux's layout: mss 1460, sackOK, TS val X ecr 0, nop, wscale {@code wscale}. */
+    static void assertLinuxSynOptions(Seg syn, int wscale) {
+        List<TcpOption> o = syn.h.options();
+        assertEquals(5, o.size(), "mss,sackOK,TS,nop,wscale: " + o);
+        assertEquals(new TcpOption.Mss(1460), o.get(0));
+        assertEquals(TcpOption.SackPermitted.INSTANCE, o.get(1));
+        TcpOption.Timestamps ts = assertInstanceOf(TcpOption.Timestamps.class, o.get(2));
+        assertEquals(0, ts.echoReply(), "TSecr 0 in a SYN (RFC 7323 3.2)");
+        assertEquals(TcpOption.Nop.INSTANCE, o.get(3));
+        assertEquals(new TcpOption.WindowScale(wscale), o.get(4));
+        assertEquals(40, syn.h.headerLength(), "20 bytes of options");
     }
 
     // ---------------------------------------------------------------- views

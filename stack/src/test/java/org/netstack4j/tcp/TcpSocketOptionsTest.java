@@ -22,8 +22,12 @@ class TcpSocketOptionsTest {
             net.socketsA.setsockopt(c, IPPROTO_TCP, TCP_MAXSEG, 1000);
             net.socketsA.connect(c, new SockAddrIn(TwoStacks.B, 80));
             int s = net.socketsB.accept(l).fd();
-            assertEquals(1000, net.socketsA.getsockopt(c, IPPROTO_TCP, TCP_MAXSEG));
-            assertEquals(1000, net.socketsB.getsockopt(s, IPPROTO_TCP, TCP_MAXSEG), "the peer honours our MSS");
+            // Both stacks negotiate timestamps, whose 12 bytes come off every segment (RFC 6691); like Linux,
+            // TCP_MAXSEG then reports the payload size: 1000 - 12.
+            assertEquals(988, net.socketsA.getsockopt(c, IPPROTO_TCP, TCP_MAXSEG));
+            assertEquals(988, net.socketsB.getsockopt(s, IPPROTO_TCP, TCP_MAXSEG), "the peer honours our MSS");
+            assertEquals(1000, net.socketsB.tcpInfo(s).sndMss() + 12, "announced MSS 1000 less the timestamps");
+            assertEquals(1000, net.socketsA.tcpInfo(c).advmss(), "we announced 1000");
             net.socketsA.close(c);
             net.socketsB.close(s);
             net.socketsB.close(l);

@@ -16,6 +16,48 @@ import org.junit.jupiter.api.Test;
 
 class InternetChecksumTest {
 
+    /** The sum as RFC 1071 defines it, 16 bits at a time: the reference for both reading paths. */
+    private static int referenceSum(byte[] data, int from, int length) {
+        long acc = 0;
+        for (int i = 0; i < length; i += 2) {
+            int hi = data[from + i] & 0xFF;
+            int lo = i + 1 < length ? data[from + i + 1] & 0xFF : 0;
+            acc += (hi << 8) | lo;
+        }
+        while ((acc >>> 16) != 0) {
+            acc = (acc & 0xFFFF) + (acc >>> 16);
+        }
+        return (int) acc;
+    }
+
+    @Test
+    void agreesWithTheDefinitionForEveryLengthAndOffsetWithAndWithoutLeakDetection() {
+        // Tests run with leak detection at paranoid level (buffers wrapped); production runs without it. Check
+        // both, on heap and direct buffers.
+        byte[] data = new byte[300];
+        new java.util.Random(5).nextBytes(data);
+        io.netty.util.ResourceLeakDetector.Level saved = io.netty.util.ResourceLeakDetector.getLevel();
+        ByteBuf heap = Unpooled.wrappedBuffer(data);
+        ByteBuf direct = Unpooled.directBuffer(data.length).writeBytes(data);
+        try {
+            for (io.netty.util.ResourceLeakDetector.Level level : new io.netty.util.ResourceLeakDetector.Level[] {
+                    io.netty.util.ResourceLeakDetector.Level.DISABLED, saved}) {
+                io.netty.util.ResourceLeakDetector.setLevel(level);
+                for (int from = 0; from < 9; from++) {
+                    for (int length = 0; length + from <= data.length; length += length < 40 ? 1 : 37) {
+                        int expected = referenceSum(data, from, length);
+                        assertEquals(expected, InternetChecksum.accumulate(heap, from, length, 0), level + " heap " + from + "+" + length);
+                        assertEquals(expected, InternetChecksum.accumulate(direct, from, length, 0), level + " direct " + from + "+" + length);
+                    }
+                }
+            }
+        } finally {
+            io.netty.util.ResourceLeakDetector.setLevel(saved);
+            heap.release();
+            direct.release();
+        }
+    }
+
     @Test
     void rfc1071Section3NumericalExample() {
         // RFC 1071 section 3: 0001 + f203 + f4f5 + f6f7 = 2ddf0, folded ddf2; checksum ~ddf2 = 220d.

@@ -51,6 +51,18 @@ public final class Converters {
         }
     }
 
+    /** {@code on} or {@code off}, for {@code --offload}. */
+    public static final class Offload implements ITypeConverter<org.netstack4j.device.TapDevice.Offload> {
+        @Override
+        public org.netstack4j.device.TapDevice.Offload convert(String value) {
+            return switch (value.strip()) {
+                case "on" -> org.netstack4j.device.TapDevice.Offload.ON;
+                case "off" -> org.netstack4j.device.TapDevice.Offload.OFF;
+                default -> throw new TypeConversionException("'" + value + "' is not on or off");
+            };
+        }
+    }
+
     /** A unicast MAC address such as {@code 02:00:0a:4d:00:02}. */
     public static final class Mac implements ITypeConverter<MacAddress> {
         @Override

@@ -42,6 +42,11 @@ public final class LinkOptions {
             description = "IP MTU of the TAP, 576..65520 (default: ${DEFAULT-VALUE}).")
     private int mtu;
 
+    @Option(names = "--offload", paramLabel = "on|off", defaultValue = "on", converter = Converters.Offload.class,
+            description = "Checksum and TCP segmentation offloads on the TAP (IFF_VNET_HDR), where the kernel"
+                    + " supports them (default: ${DEFAULT-VALUE}).")
+    private TapDevice.Offload offload;
+
     @Option(names = "--pcap", paramLabel = "FILE", description = "Record every frame to this .pcap file.")
     private Path pcap;
 
@@ -133,7 +138,7 @@ public final class LinkOptions {
         if (netns != null && !Namespaces.exists(netns)) {
             session.createNamespace(netns);
         }
-        TapDevice device = session.openTap(tap, mtu);
+        TapDevice device = session.openTap(tap, mtu, offload);
         kernel.adopt(device.name());
         kernel.configure(device.name(), peer, mtu);
         return device;

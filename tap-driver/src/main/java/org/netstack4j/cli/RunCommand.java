@@ -30,9 +30,9 @@ public final class RunCommand implements Callable<Integer> {
     @Mixin
     private LinkOptions link;
 
-    @Option(names = "--services", paramLabel = "LIST", defaultValue = "echo,discard,daytime,chargen,http",
+    @Option(names = "--services", paramLabel = "LIST", defaultValue = "echo,discard,daytime,chargen,http,iperf3",
             converter = ServiceList.Converter.class,
-            description = "Services to offer: any of echo,discard,daytime,chargen,http, or none"
+            description = "Services to offer: any of echo,discard,daytime,chargen,http,iperf3, or none"
                     + " (default: ${DEFAULT-VALUE}).")
     private ServiceList services;
 
@@ -64,7 +64,8 @@ public final class RunCommand implements Callable<Integer> {
                 session.start(link.config(), services.names());
                 printHowToTry(out, kernel, link.stackMac());
                 out.println("ready: " + link.address().address() + " on " + device.name()
-                        + (link.netns() != null ? " in namespace " + link.netns() : "") + " (mtu " + link.mtu() + ")");
+                        + (link.netns() != null ? " in namespace " + link.netns() : "") + " (mtu " + link.mtu()
+                        + (device.offloads() ? ", offloads on" : ", offloads off") + ")");
                 out.flush();
                 stop.await();
                 out.println();
@@ -106,6 +107,8 @@ public final class RunCommand implements Callable<Integer> {
                         + " counted)");
                 case "chargen" -> out.println("  " + p + "nc " + ip + " 19 | head -n 3    (chargen: lines of characters)");
                 case "http" -> out.println("  " + p + "curl -s http://" + ip + "/bytes/1000 | wc -c    (http: 1000 bytes)");
+                case "iperf3" -> out.println("  " + p + "iperf3 -c " + ip + " -t 3    (iperf3: add -R for the stack"
+                        + " sending, -P 2 for two streams)");
                 default -> out.println("  " + name + " on " + ServiceList.ports(name));
             }
         }

@@ -58,10 +58,10 @@ public final class RunSession implements AutoCloseable {
         createdNamespace = name;
     }
 
-    /** Creates the TAP; it disappears when its fd is closed. */
-    public TapDevice openTap(String name, int mtu) {
+    /** Creates the TAP (with offloads if asked and supported); it disappears when its fd is closed. */
+    public TapDevice openTap(String name, int mtu, TapDevice.Offload offload) {
         try {
-            tap = TapDevice.open(name, mtu);
+            tap = TapDevice.open(name, mtu, offload);
         } catch (DeviceException e) {
             throw new CliException("cannot create the TAP device " + name + ": " + e.getMessage(), e);
         }

@@ -22,6 +22,7 @@ public record ServiceList(List<String> names) {
             case "daytime" -> "udp+tcp/13";
             case "chargen" -> "tcp/19";
             case "http" -> "tcp/80";
+            case "iperf3" -> "tcp/5201";
             default -> "its well-known port";
         };
     }

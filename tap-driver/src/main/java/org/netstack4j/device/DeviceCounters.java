@@ -12,6 +12,7 @@ public final class DeviceCounters {
     private final LongAdder framesSent = new LongAdder();
     private final LongAdder transmitDrops = new LongAdder();
     private final LongAdder readErrors = new LongAdder();
+    private final LongAdder offloadDrops = new LongAdder();
 
     /** Frames handed to the receiver. */
     public long framesReceived() {
@@ -33,6 +34,15 @@ public final class DeviceCounters {
         return readErrors.sum();
     }
 
+    /** Received frames dropped because their offload header was malformed or asked for an offload not enabled. */
+    public long offloadDrops() {
+        return offloadDrops.sum();
+    }
+
+    void offloadDrop() {
+        offloadDrops.increment();
+    }
+
     void received() {
         framesReceived.increment();
     }
@@ -52,6 +62,6 @@ public final class DeviceCounters {
     @Override
     public String toString() {
         return "received=" + framesReceived() + " sent=" + framesSent() + " transmitDrops=" + transmitDrops()
-                + " readErrors=" + readErrors();
+                + " readErrors=" + readErrors() + (offloadDrops() > 0 ? " offloadDrops=" + offloadDrops() : "");
     }
 }

@@ -51,6 +51,10 @@ final class LibC {
     // which passes the number of vector registers used to variadic callees.
     private static final MethodHandle OPEN = bind("open", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), 2);
     private static final MethodHandle IOCTL = bind("ioctl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS), 2);
+    private static final MethodHandle IOCTL_VALUE =
+            bind("ioctl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG), 2);
+    private static final MethodHandle WRITEV =
+            bind("writev", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT), -1);
     private static final MethodHandle CLOSE = bind("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT), -1);
     private static final MethodHandle READ = bind("read", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG), -1);
     private static final MethodHandle WRITE = bind("write", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG), -1);
@@ -93,6 +97,28 @@ final class LibC {
         try {
             int result = (int) IOCTL.invokeExact(state, fd, request, arg);
             return result >= 0 ? result : -errno(state);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** ioctl(fd, request, value) for requests that take an integer rather than a pointer; result or -errno. */
+    static int ioctl(int fd, long request, long value) {
+        MemorySegment state = STATE.get();
+        try {
+            int result = (int) IOCTL_VALUE.invokeExact(state, fd, request, value);
+            return result >= 0 ? result : -errno(state);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** writev(fd, iov, count) over {@code struct iovec}s (16 bytes each); the byte count or {@code -errno}. */
+    static long writev(int fd, MemorySegment iov, int count) {
+        MemorySegment state = STATE.get();
+        try {
+            long n = (long) WRITEV.invokeExact(state, fd, iov, count);
+            return n >= 0 ? n : -errno(state);
         } catch (Throwable t) {
             throw unexpected(t);
         }

@@ -76,14 +76,17 @@ abstract class ReaderThreadDevice implements NetworkDevice {
         }
         Runnable body = readerBody(receiver);
         closer.hold();
-        reader = Thread.ofPlatform().name(threadPrefix + name).daemon().unstarted(() -> {
+        // A Netty thread, so that the frame buffers it allocates come from its own pool cache (Netty keeps those
+        // for FastThreadLocalThreads only).
+        reader = new io.netty.util.concurrent.FastThreadLocalThread(() -> {
             try {
                 body.run();
             } finally {
                 readerFinished();
                 closer.letGo();
             }
-        });
+        }, threadPrefix + name);
+        reader.setDaemon(true);
         reader.start();
     }
 

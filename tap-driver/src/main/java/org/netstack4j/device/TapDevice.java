@@ -32,8 +32,19 @@ public final class TapDevice extends ReaderThreadDevice {
     private static final int MIN_MTU = 68;
     /** Ethernet header plus one 802.1Q tag, which the kernel may pass through untouched. */
     private static final int FRAME_OVERHEAD = 14 + 4;
-    /** Largest frame {@link #transmit} can copy out of a non-direct buffer. */
-    private static final int SCRATCH_BYTES = 65536;
+    /** Largest frame {@link #transmit} can copy out of a non-direct buffer: a 64 KiB IP packet and its headers. */
+    private static final int SCRATCH_BYTES = 65536 + FRAME_OVERHEAD;
+    /** The largest IPv4 packet (RFC 791 total length), and so the largest TCP super-frame the kernel takes. */
+    private static final int MAX_IP_PACKET = 65535;
+    private static final long IOVEC_SIZE = 16;
+
+    /** Whether to ask the kernel for offloads (checksum and TCP segmentation) on a TAP. */
+    public enum Offload {
+        /** Offloads where the kernel supports them (IFF_VNET_HDR, TUNSETOFFLOAD); plain frames otherwise. */
+        ON,
+        /** Plain frames: every checksum complete, no frame larger than the MTU. */
+        OFF
+    }
 
     private final int tapFd;
     private final int wakeFd;
@@ -41,11 +52,30 @@ public final class TapDevice extends ReaderThreadDevice {
     private final Object fdLock = new Object();
     private boolean fdsOpen = true;
     private MemorySegment transmitScratch;
+    /** True when every frame, both ways, carries a {@link VirtioNetHeader}. */
+    private final boolean vnetHeader;
+    /** True when the kernel agreed to the offloads: partial checksums and TCPv4 super-frames both ways. */
+    private final boolean offloads;
+    /** The virtio header and the two-entry iovec for writev(2), reused by every transmit (under fdLock). */
+    private final MemorySegment txHeader;
+    private final MemorySegment txIov;
 
-    private TapDevice(String name, int mtu, int tapFd, int wakeFd) {
+    private TapDevice(String name, int mtu, int tapFd, int wakeFd, boolean vnetHeader, boolean offloads) {
         super(name, mtu, "tap-rx-");
         this.tapFd = tapFd;
         this.wakeFd = wakeFd;
+        this.vnetHeader = vnetHeader;
+        this.offloads = offloads;
+        if (vnetHeader) {
+            Arena arena = Arena.ofAuto();
+            txHeader = arena.allocate(VirtioNetHeader.SIZE, 8);
+            txIov = arena.allocate(2 * IOVEC_SIZE, 8);
+            txIov.set(JAVA_LONG, 0, txHeader.address());
+            txIov.set(JAVA_LONG, 8, VirtioNetHeader.SIZE);
+        } else {
+            txHeader = null;
+            txIov = null;
+        }
     }
 
     /**
@@ -59,6 +89,16 @@ public final class TapDevice extends ReaderThreadDevice {
      *                         when another fd already has that TAP
      */
     public static TapDevice open(String name, int mtu) {
+        return open(name, mtu, Offload.OFF);
+    }
+
+    /**
+     * Like {@link #open(String, int)}, with offloads if {@code offload} is ON and the kernel supports them:
+     * then the kernel may hand over TCPv4 super-frames of up to 64 KiB and frames whose checksum is still to be
+     * completed (both handled here), and {@link #segmentationOffloadLimit()} lets the stack send TCP segments
+     * of up to 64 KiB that the kernel cuts to the MTU. {@link #offloads()} tells whether they are on.
+     */
+    public static TapDevice open(String name, int mtu, Offload offload) {
         TunIoctl.checkName(name);
         if (mtu < MIN_MTU) {
             throw new DeviceException("invalid MTU " + mtu + " for " + name + ": at least " + MIN_MTU);
@@ -69,13 +109,15 @@ public final class TapDevice extends ReaderThreadDevice {
         }
         int wake = -1;
         try {
-            String actual = TunIoctl.attachTap(fd, name);
+            boolean vnet = offload == Offload.ON && TunIoctl.offersVnetHeader(fd);
+            String actual = TunIoctl.attachTap(fd, name, vnet);
+            boolean offloads = vnet && TunIoctl.enableOffloads(fd, actual);
             TunIoctl.setMtu(actual, mtu);
             wake = LibC.eventfd(0, LibC.EFD_NONBLOCK | LibC.EFD_CLOEXEC);
             if (wake < 0) {
                 throw new NativeException("cannot create the wake-up eventfd for " + actual, -wake);
             }
-            return new TapDevice(actual, mtu, fd, wake);
+            return new TapDevice(actual, mtu, fd, wake, vnet, offloads);
         } catch (RuntimeException e) {
             LibC.close(fd);
             if (wake >= 0) {
@@ -119,7 +161,21 @@ public final class TapDevice extends ReaderThreadDevice {
 
 
 
-    /** Writes one frame (one write(2)); counts it as dropped if the write fails or is short. */
+    /** True if the kernel agreed to checksum and TCP segmentation offloads on this TAP. */
+    public boolean offloads() {
+        return offloads;
+    }
+
+    /** 64 KiB with offloads (the kernel segments TCP), else the MTU. */
+    @Override
+    public int segmentationOffloadLimit() {
+        return offloads ? Math.max(mtu, MAX_IP_PACKET) : mtu;
+    }
+
+    /**
+     * Writes one frame: one write(2), or with a virtio header one writev(2) of header and frame. Counts it as
+     * dropped if the write fails or is short.
+     */
     @Override
     public void transmit(ByteBuf frame) {
         try {
@@ -130,11 +186,25 @@ public final class TapDevice extends ReaderThreadDevice {
                     counters.dropped();
                     return;
                 }
+                if (vnetHeader && !VirtioNetHeader.writeForTransmit(txHeader, frame, frame.readerIndex(), length,
+                        offloads ? mtu : Integer.MAX_VALUE)) {
+                    counters.dropped();
+                    return;
+                }
                 MemorySegment source = NativeView.of(frame, frame.readerIndex(), length);
                 if (source == null) {
                     source = copyToScratch(frame, length);
                 }
-                written = source == null ? -Errno.EINVAL : LibC.write(tapFd, source, length);
+                if (source == null) {
+                    written = -Errno.EINVAL;
+                } else if (vnetHeader) {
+                    txIov.set(JAVA_LONG, IOVEC_SIZE, source.address());
+                    txIov.set(JAVA_LONG, IOVEC_SIZE + 8, length);
+                    long w = LibC.writev(tapFd, txIov, 2);
+                    written = w < 0 ? w : w - VirtioNetHeader.SIZE;
+                } else {
+                    written = LibC.write(tapFd, source, length);
+                }
             }
             if (written == length) {
                 counters.sent();
@@ -178,7 +248,9 @@ public final class TapDevice extends ReaderThreadDevice {
 
     @Override
     Runnable readerBody(FrameReceiver receiver) {
-        return new TapReader(name, tapFd, wakeFd, mtu + FRAME_OVERHEAD, receiver, counters, () -> closed);
+        int capacity = (offloads ? Math.max(mtu, MAX_IP_PACKET) : mtu) + FRAME_OVERHEAD;
+        return new TapReader(name, tapFd, wakeFd, capacity, vnetHeader ? VirtioNetHeader.SIZE : 0, receiver,
+                counters, () -> closed);
     }
 
     /** Closes the fds (deleting a non-persistent TAP) once neither close() nor the reader uses them. */
@@ -193,6 +265,6 @@ public final class TapDevice extends ReaderThreadDevice {
 
     @Override
     public String toString() {
-        return "TapDevice[" + name + ", mtu " + mtu + ", " + counters + "]";
+        return "TapDevice[" + name + ", mtu " + mtu + (offloads ? ", offloads" : "") + ", " + counters + "]";
     }
 }

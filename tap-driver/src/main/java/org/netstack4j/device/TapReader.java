@@ -24,21 +24,28 @@ final class TapReader implements Runnable {
     private static final int POLL_TIMEOUT_MILLIS = 1000;
     private static final long TAP_REVENTS = 6;
     private static final long WAKE_REVENTS = LibC.POLLFD_SIZE + 6;
+    /** Read buffers above this size (offloads, jumbo MTUs) get small frames copied out of them. */
+    private static final int SMALL_COPY_CAPACITY = 4096;
+    /** Frames up to this size are copied out of a large read buffer: an MTU-1500 frame and then some. */
+    private static final int SMALL_FRAME = 2048;
 
     private final String name;
     private final int tapFd;
     private final int wakeFd;
     private final int frameCapacity;
+    /** {@link VirtioNetHeader#SIZE} when the TAP puts a virtio header before each frame, else 0. */
+    private final int headerSize;
     private final FrameReceiver receiver;
     private final DeviceCounters counters;
     private final BooleanSupplier stopRequested;
 
-    TapReader(String name, int tapFd, int wakeFd, int frameCapacity, FrameReceiver receiver,
+    TapReader(String name, int tapFd, int wakeFd, int frameCapacity, int headerSize, FrameReceiver receiver,
               DeviceCounters counters, BooleanSupplier stopRequested) {
         this.name = name;
         this.tapFd = tapFd;
         this.wakeFd = wakeFd;
-        this.frameCapacity = frameCapacity;
+        this.frameCapacity = frameCapacity + headerSize;
+        this.headerSize = headerSize;
         this.receiver = receiver;
         this.counters = counters;
         this.stopRequested = stopRequested;
@@ -78,8 +85,11 @@ final class TapReader implements Runnable {
                     } else {
                         spare.writerIndex((int) n);
                     }
-                    FrameDelivery.deliver(name, receiver, spare, counters);
-                    spare = null;
+                    if (deliver(spare)) {
+                        spare = null;
+                    } else {
+                        spare.clear();
+                    }
                 } else if (n == -Errno.EAGAIN) {
                     if (!awaitReadable(pollFds)) {
                         return;
@@ -93,6 +103,31 @@ final class TapReader implements Runnable {
                 spare.release();
             }
         }
+    }
+
+    /**
+     * Hands over the frame read into {@code buf} after applying its virtio header, if any. A small frame read
+     * into a large (offload-sized) buffer is copied into one of its own size, so that the slices the stack
+     * keeps of it do not pin 64 KiB each. Returns true if {@code buf} itself was handed over.
+     */
+    private boolean deliver(ByteBuf buf) {
+        if (headerSize > 0) {
+            int length = buf.readableBytes() - headerSize;
+            if (length <= 0 || VirtioNetHeader.apply(buf, 0, length) != VirtioNetHeader.Verdict.ACCEPT) {
+                counters.offloadDrop();
+                return false;
+            }
+            buf.readerIndex(headerSize);
+        }
+        int length = buf.readableBytes();
+        if (buf.capacity() > SMALL_COPY_CAPACITY && length <= SMALL_FRAME) {
+            ByteBuf own = PooledByteBufAllocator.DEFAULT.directBuffer(length);
+            own.writeBytes(buf, buf.readerIndex(), length);
+            FrameDelivery.deliver(name, receiver, own, counters);
+            return false;
+        }
+        FrameDelivery.deliver(name, receiver, buf, counters);
+        return true;
     }
 
     /** Counts a failed read; returns false when the fd is unusable for good (the TAP was deleted). */

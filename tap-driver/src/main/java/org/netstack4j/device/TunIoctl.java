@@ -21,6 +21,14 @@ final class TunIoctl {
     private static final long SIOCSIFMTU = 0x8922L;
     private static final short IFF_TAP = 0x0002;
     private static final short IFF_NO_PI = 0x1000;
+    private static final short IFF_VNET_HDR = 0x4000;
+    private static final long TUNGETFEATURES = 0x800454cfL;
+    private static final long TUNSETOFFLOAD = 0x400454d0L;
+    private static final long TUNSETVNETHDRSZ = 0x400454d8L;
+    /** TUNSETOFFLOAD flags: we complete checksums and take TCPv4 super-frames (with or without ECN). */
+    private static final long TUN_F_CSUM = 0x01;
+    private static final long TUN_F_TSO4 = 0x02;
+    private static final long TUN_F_TSO_ECN = 0x08;
     private static final long IFREQ_SIZE = 40;
     private static final long IFREQ_DATA = 16;
 
@@ -48,16 +56,40 @@ final class TunIoctl {
      * Attaches {@code fd} to the TAP called {@code name}, creating it if needed (IFF_TAP | IFF_NO_PI: raw
      * Ethernet frames, no 4-byte packet-information prefix). Returns the name the kernel actually used.
      */
-    static String attachTap(int fd, String name) {
+    static String attachTap(int fd, String name, boolean vnetHeader) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment ifreq = ifreq(arena, name);
-            ifreq.set(JAVA_SHORT, IFREQ_DATA, (short) (IFF_TAP | IFF_NO_PI));
+            ifreq.set(JAVA_SHORT, IFREQ_DATA, (short) (IFF_TAP | IFF_NO_PI | (vnetHeader ? IFF_VNET_HDR : 0)));
             int result = LibC.ioctl(fd, TUNSETIFF, ifreq);
             if (result < 0) {
                 throw new NativeException("cannot create or attach TAP \"" + name + "\" (TUNSETIFF)", -result);
             }
             return ifreq.getString(0);
         }
+    }
+
+    /** True if the tun driver behind {@code fd} (not yet attached) offers IFF_VNET_HDR (TUNGETFEATURES). */
+    static boolean offersVnetHeader(int fd) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment features = arena.allocate(JAVA_INT);
+            return LibC.ioctl(fd, TUNGETFEATURES, features) >= 0 && (features.get(JAVA_INT, 0) & IFF_VNET_HDR) != 0;
+        }
+    }
+
+    /**
+     * Makes the attached TAP use {@link VirtioNetHeader#SIZE}-byte headers and lets the kernel hand over (and
+     * take) partial checksums and TCPv4 super-frames. Returns false if the kernel refuses the offloads.
+     */
+    static boolean enableOffloads(int fd, String name) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment size = arena.allocate(JAVA_INT);
+            size.set(JAVA_INT, 0, VirtioNetHeader.SIZE);
+            int result = LibC.ioctl(fd, TUNSETVNETHDRSZ, size);
+            if (result < 0) {
+                throw new NativeException("cannot set the virtio header size of " + name + " (TUNSETVNETHDRSZ)", -result);
+            }
+        }
+        return LibC.ioctl(fd, TUNSETOFFLOAD, TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO_ECN) >= 0;
     }
 
     /**

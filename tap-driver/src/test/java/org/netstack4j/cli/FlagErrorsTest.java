@@ -47,6 +47,7 @@ class FlagErrorsTest {
                 Arguments.of("MTU too small", runWith("--mtu", "575")),
                 Arguments.of("MTU too large", runWith("--mtu", "65521")),
                 Arguments.of("MTU not a number", runWith("--mtu", "big")),
+                Arguments.of("offload neither on nor off", runWith("--offload", "maybe")),
                 Arguments.of("peer equals address", runWith("--peer-address", "10.77.0.2/24")),
                 Arguments.of("peer outside subnet", runWith("--peer-address", "10.78.0.1/24")),
                 Arguments.of("address is the broadcast address", runWith("--address", "10.77.0.255/24")),
