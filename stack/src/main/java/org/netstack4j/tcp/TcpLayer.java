@@ -677,7 +677,10 @@ public final class TcpLayer {
         return c;
     }
 
-    /** Closes a listener: pending connections are reset (as Linux does). */
+    /**
+     * Closes a listener as Linux does: established connections still waiting for accept() are reset, half-open
+     * ones are dropped silently (a later ACK for one of them finds no listener and draws a RST).
+     */
     public void closeListener(TcpListener l) {
         if (l.closed) {
             return;
@@ -685,7 +688,7 @@ public final class TcpLayer {
         l.closed = true;
         listeners.remove(l.localPort);
         for (TcpConnection c : new ArrayList<>(l.halfOpen)) {
-            c.abort();
+            c.transition(TcpEvent.ABORT);
         }
         TcpConnection c;
         while ((c = l.acceptQueue.poll()) != null) {
