@@ -10,6 +10,7 @@ public final class RttEstimator {
     private static final long GRANULARITY = 1_000_000L;
     private final long minRto;
     private final long maxRto;
+    private final boolean linux;
     private long srtt = -1;
     private long rttvar;
     private long rto;
@@ -19,6 +20,7 @@ public final class RttEstimator {
     public RttEstimator(TcpProfile p) {
         this.minRto = p.minRto().toNanos();
         this.maxRto = p.maxRto().toNanos();
+        this.linux = p.isLinux();
         this.rto = Math.max(minRto, p.initialRto().toNanos());
     }
 
@@ -34,7 +36,13 @@ public final class RttEstimator {
             rttvar = (3 * rttvar + Math.abs(srtt - r)) / 4; // RFC 6298 2.3, beta = 1/4
             srtt = (7 * srtt + r) / 8;                       // alpha = 1/8
         }
-        rto = clamp(srtt + Math.max(GRANULARITY, 4 * rttvar));
+        if (linux) {
+            // Linux (tcp_rtt_estimator / tcp_set_rto): the minimum RTO bounds the variance term, not the sum,
+            // so RTO = SRTT + max(4 * RTTVAR, rto_min); only the maximum clamps the result.
+            rto = Math.min(maxRto, srtt + Math.max(minRto, 4 * rttvar));
+        } else {
+            rto = clamp(srtt + Math.max(GRANULARITY, 4 * rttvar)); // RFC 6298 2.3 and 2.4
+        }
         backoff = 0;
     }
 

@@ -53,7 +53,8 @@ class TcpInfoTest {
             // Second sample (RFC 6298 2.3) after the handshake's 0: SRTT = 7/8 0 + 1/8 50 ms, RTTVAR = 3/4 0 + 1/4 50 ms.
             assertEquals(50_000 / 8, info.rtt(), "SRTT in µs");
             assertEquals(50_000 / 4, info.rttvar(), "RTTVAR in µs");
-            assertEquals(200_000, info.rto(), "SRTT + 4 RTTVAR = 56.25 ms, raised to the 200 ms minimum");
+            // Linux profile: RTO = SRTT + max(4 RTTVAR, 200 ms) = 6.25 ms + 200 ms (Linux's tcp_set_rto).
+            assertEquals(206_250, info.rto(), "SRTT + max(4 RTTVAR = 50 ms, the 200 ms minimum)");
             assertEquals(50, info.lastDataSent(), "ms since the data went out");
             assertEquals(0, info.lastAckRecv());
 

@@ -127,17 +127,18 @@ class TcpTimersTest {
     // ---------------------------------------------------------------- retransmission timeout
 
     @Test
-    void dataRetransmissionsDoubleFromTheMeasuredRtoWithTheMinimumOf200ms() {
+    void dataRetransmissionsDoubleFromTheMeasuredRtoWithTheMinimumOf200msUnderTheVarianceTerm() {
         try (TcpPeer p = peer()) {
             int fd = openWithRtt(p, 10);
             RttEstimator rtt = p.conn().sender().rttEstimator();
             assertEquals(10 * MS, rtt.srtt());
-            assertEquals(200 * MS, rtt.rto(), "10 ms + 4 * 5 ms, raised to the 200 ms minimum");
+            // Linux: RTO = SRTT + max(4 RTTVAR, rto_min) (tcp_set_rto), not max(SRTT + 4 RTTVAR, rto_min).
+            assertEquals(210 * MS, rtt.rto(), "10 ms + max(4 * 5 ms, the 200 ms minimum)");
             p.api.send(fd, TcpPeer.bytes(20), 0, 20, 0);
             TcpPeer.Seg first = p.expect(PSH | ACK, 11, 1);
             long sent = first.at();
             long expected = sent;
-            for (long interval : new long[] {200, 400, 800, 1600, 3200}) {
+            for (long interval : new long[] {210, 420, 840, 1680, 3360}) {
                 expected += interval * MS;
                 TcpPeer.Seg r = p.await(Duration.ofSeconds(10), PSH | ACK, 11, 1);
                 assertEquals(expected, r.at(), "retransmission after " + interval + " ms");
@@ -146,7 +147,7 @@ class TcpTimersTest {
             p.send(ACK, 1, 31);
             p.expectNothing();
             assertEquals(0, p.conn().sender().rttEstimator().backoffCount(), "back-off forgotten on new data ACKed");
-            assertEquals(200 * MS, p.conn().sender().rto());
+            assertEquals(210 * MS, p.conn().sender().rto());
         }
     }
 
@@ -175,7 +176,8 @@ class TcpTimersTest {
             int fd = openWithRtt(p, 30);
             RttEstimator rtt = p.conn().sender().rttEstimator();
             assertEquals(30 * MS, rtt.srtt(), "the SYN's 30 ms, then the data's 30 ms");
-            assertEquals(200 * MS, p.conn().sender().rto(), "not the initial 1 s (RFC 6298 2.2 after the SYN)");
+            assertEquals(230 * MS, p.conn().sender().rto(),
+                    "30 ms + max(4 RTTVAR, 200 ms), not the initial 1 s (RFC 6298 2.2 after the SYN)");
             p.api.close(fd);
         }
         try (TcpPeer p = peer()) {
