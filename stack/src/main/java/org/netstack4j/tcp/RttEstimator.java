@@ -62,7 +62,7 @@ public final class RttEstimator {
         }
     }
 
-    /** Forgets the back-off once new data is acknowledged. */
+    /** Forgets the back-off (the handshake is over; a valid RTT sample does the same, RFC 6298 5.5 and 3). */
     public void resetBackoff() {
         backoff = 0;
     }

@@ -720,11 +720,13 @@ public final class TcpConnection {
                 snd.nxt = snd.una;
                 snd.finSent = finAcked();
             }
+            // Karn's algorithm (RFC 6298 3 and 5.5): the backed-off RTO stays in force until a valid RTT sample
+            // recomputes it; sample() forgets the back-off, an ACK of a retransmitted segment does not (Linux
+            // resets icsk_backoff only in tcp_ack_update_rtt).
             if (!sampleRtt(seg.ack)) {
                 sampleTimestampRtt(seg);
             }
             snd.retransmits = 0;
-            snd.rtt.resetBackoff();
             persistBackoff = 0;
             if (sackPermitted) {
                 snd.board.acknowledge(snd.una);

@@ -146,8 +146,9 @@ class TcpTimersTest {
             }
             p.send(ACK, 1, 31);
             p.expectNothing();
-            assertEquals(0, p.conn().sender().rttEstimator().backoffCount(), "back-off forgotten on new data ACKed");
-            assertEquals(210 * MS, p.conn().sender().rto());
+            // Karn (RFC 6298 3, 5.5): the ACK of a retransmitted segment is no sample, so the back-off stays.
+            assertEquals(5, p.conn().sender().rttEstimator().backoffCount(), "back-off kept without an RTT sample");
+            assertEquals(210 * MS << 5, p.conn().sender().rto());
         }
     }
 
@@ -204,7 +205,17 @@ class TcpTimersTest {
             p.runMillis(5);
             p.send(ACK, 1, 11); // ambiguous: ACK of the original or of the retransmission
             assertEquals(srtt, p.conn().sender().rttEstimator().srtt(), "Karn: no sample");
-            assertEquals(rto, p.conn().sender().rto(), "back-off forgotten, no new estimate");
+            assertEquals(2 * rto, p.conn().sender().rto(), "Karn: the backed-off RTO stays until a valid sample");
+            // The next segment is timed with the doubled RTO; its ACK is a valid sample and collapses the RTO.
+            p.api.send(fd, TcpPeer.bytes(10), 0, 10, 0);
+            long t1 = p.expect(PSH | ACK, 11, 1).at();
+            assertEquals(t1 + 2 * rto, p.await(Duration.ofSeconds(2), PSH | ACK, 11, 1).at(), "doubled RTO in force");
+            p.send(ACK, 1, 21);
+            p.api.send(fd, TcpPeer.bytes(10), 0, 10, 0);
+            p.expect(PSH | ACK, 21, 1);
+            p.send(ACK, 1, 31);
+            assertEquals(0, p.conn().sender().rttEstimator().backoffCount(), "a valid sample forgets the back-off");
+            assertEquals(rto, p.conn().sender().rto());
         }
     }
 
