@@ -8,6 +8,8 @@ package org.netstack4j.tcp;
 public final class RttEstimator {
     /** Clock granularity G of RFC 6298 2.2: our clock is nanoseconds, so take 1 ms as Linux's jiffy-free bound. */
     private static final long GRANULARITY = 1_000_000L;
+    /** RFC 6298 5.7: the RTO after a handshake whose SYN timed out. */
+    private static final long SYN_TIMEOUT_FALLBACK = 3_000_000_000L;
     private final long minRto;
     private final long maxRto;
     private final boolean linux;
@@ -65,6 +67,17 @@ public final class RttEstimator {
     /** Forgets the back-off (the handshake is over; a valid RTT sample does the same, RFC 6298 5.5 and 3). */
     public void resetBackoff() {
         backoff = 0;
+    }
+
+    /**
+     * RFC 6298 5.7: the SYN (or SYN,ACK) timed out and the handshake gave no RTT sample, so once data transmission
+     * begins the RTO is 3 s rather than the 1 s initial value (Linux: TCP_TIMEOUT_FALLBACK in tcp_init_metrics).
+     */
+    public void fallBackAfterSynTimeout() {
+        backoff = 0;
+        if (srtt < 0) {
+            rto = Math.min(maxRto, Math.max(rto, SYN_TIMEOUT_FALLBACK));
+        }
     }
 
     /** Smoothed RTT in nanoseconds, or -1 before the first sample. */

@@ -381,7 +381,7 @@ public final class TcpConnection {
         if (SeqNum.gt(snd.una, snd.iss)) {
             retransmitAt = Pollable.NEVER;
             snd.retransmits = 0;
-            snd.rtt.resetBackoff();
+            startDataRto();
             transition(TcpEvent.RCV_SYN_ACK);
             if (seg.payloadLength > 0 || seg.has(FIN)) {
                 // RFC 9293 3.10.7.3: "If there are other controls or text in the segment, then continue
@@ -545,6 +545,7 @@ public final class TcpConnection {
         if (!seg.has(ACK)) {
             return;
         }
+        boolean handshakeDone = false;
         if (state == SYN_RECEIVED) {
             if (SeqNum.lt(snd.una, seg.ack) && SeqNum.leq(seg.ack, snd.max)) {
                 if (parent != null && !parent.hasRoomToAccept()) {
@@ -557,6 +558,7 @@ public final class TcpConnection {
                 snd.wl1 = seg.seq;
                 snd.wl2 = seg.ack;
                 transition(TcpEvent.RCV_ACK_OF_SYN);
+                handshakeDone = true;
                 if (parent != null) {
                     parent.established(this);
                 }
@@ -566,7 +568,11 @@ public final class TcpConnection {
                 return;
             }
         }
-        if (!processAck(seg)) {
+        boolean ackOk = processAck(seg);
+        if (handshakeDone) {
+            startDataRto(); // after processAck, which may have taken the handshake's RTT sample
+        }
+        if (!ackOk) {
             return;
         }
         if (ecn.onArrival(seg.flags, seg.ce)) {
@@ -816,6 +822,18 @@ public final class TcpConnection {
             snd.recover = snd.max;
             snd.cc.onEnterRecovery(snd.max - snd.una, layer.now(), false);
             retransmitFirst("FAST_RETRANSMIT");
+        }
+    }
+
+    /**
+     * The handshake is over: the SYN's back-off ends, and if our SYN or SYN,ACK had to be retransmitted and gave no
+     * RTT sample, the data RTO starts at 3 s (RFC 6298 5.7; Linux's tcp_init_metrics does the same).
+     */
+    private void startDataRto() {
+        if (snd.totalRetransmits > 0) {
+            snd.rtt.fallBackAfterSynTimeout();
+        } else {
+            snd.rtt.resetBackoff();
         }
     }
 

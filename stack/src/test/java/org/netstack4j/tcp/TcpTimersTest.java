@@ -154,7 +154,7 @@ class TcpTimersTest {
 
     @Test
     @Checks({"MUST-19", "MUST-22"})
-    void synRetransmissionsBackOffFromOneSecond() {
+    void synRetransmissionsBackOffFromOneSecondThenTheDataRtoIsThreeSeconds() {
         try (TcpPeer p = peer()) {
             p.connect();
             long t0 = p.expect(SYN, 0, 0).at();
@@ -167,7 +167,26 @@ class TcpTimersTest {
             p.expect(ACK, 1, 1);
             assertEquals(ESTABLISHED, p.state());
             assertEquals(-1, p.conn().sender().rttEstimator().srtt());
-            assertEquals(1 * S, p.conn().sender().rto(), "back-off reset, initial RTO");
+            assertEquals(0, p.conn().sender().rttEstimator().backoffCount(), "the SYN's back-off ends");
+            assertEquals(3 * S, p.conn().sender().rto(), "RFC 6298 5.7: 3 s after a SYN timeout without a sample");
+        }
+    }
+
+    @Test
+    @Checks({"MUST-19"})
+    void synAckRetransmittedGivesAThreeSecondDataRto() {
+        try (TcpPeer p = peer()) {
+            int l = p.listen();
+            p.send(SYN, 0, 0, p.window, List.of(new TcpOption.Mss(TcpPeer.PEER_MSS)), new byte[0]);
+            long t0 = p.expect(SYN | ACK, 0, 1).at();
+            assertEquals(t0 + 1 * S, p.await(Duration.ofSeconds(2), SYN | ACK, 0, 1).at());
+            p.send(ACK, 1, 1); // ambiguous: no RTT sample (Karn)
+            int fd = p.accept(l);
+            assertEquals(-1, p.conn().sender().rttEstimator().srtt());
+            assertEquals(3 * S, p.conn().sender().rto(), "RFC 6298 5.7 on the passive side too (as Linux)");
+            p.api.send(fd, TcpPeer.bytes(10), 0, 10, 0);
+            long sent = p.expect(PSH | ACK, 1, 1).at();
+            assertEquals(sent + 3 * S, p.await(Duration.ofSeconds(4), PSH | ACK, 1, 1).at());
         }
     }
 
