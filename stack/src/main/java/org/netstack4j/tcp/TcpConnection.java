@@ -1194,10 +1194,11 @@ public final class TcpConnection {
             return;
         }
         if (keepaliveSent >= keepProbes) {
-            // Like Linux: give up with ETIMEDOUT and tell the peer with a RST.
+            // Like Linux (tcp_keepalive_timer -> tcp_send_active_reset): give up with ETIMEDOUT and tell the
+            // peer with a RST (RST,ACK in the linux profile).
             error = timeoutError();
             reset = true;
-            layer.sendReset(localIp, localPort, remoteIp, remotePort, snd.max, 0, false);
+            sendActiveReset();
             transition(TcpEvent.TIMEOUT);
             return;
         }
@@ -1246,14 +1247,22 @@ public final class TcpConnection {
     }
 
     /**
+     * A RST we decide to send (abort, keep-alive timeout): {@code <SEQ=SND.NXT><CTL=RST>} (RFC 9293 3.10.5); from a
+     * synchronized state the linux profile also acknowledges RCV.NXT, as Linux's tcp_send_active_reset does.
+     */
+    private void sendActiveReset() {
+        boolean withAck = state != SYN_RECEIVED && !profile.name().equals(TcpProfile.RFC.name());
+        layer.sendReset(localIp, localPort, remoteIp, remotePort, snd.max, withAck ? rcv.nxt : 0, withAck);
+    }
+
+    /**
      * Abortive close: RST to the peer, queues discarded (RFC 9293 3.10.5). The RFC's RST is {@code <SEQ=SND.NXT>
      * <CTL=RST>}; Linux (tcp_send_active_reset) also acknowledges RCV.NXT from a synchronized state, so the linux
      * profile sends RST,ACK there.
      */
     void abort() {
         if (state == SYN_RECEIVED || state.synchronizedState() && state != TIME_WAIT) {
-            boolean withAck = state != SYN_RECEIVED && !profile.name().equals(TcpProfile.RFC.name());
-            layer.sendReset(localIp, localPort, remoteIp, remotePort, snd.max, withAck ? rcv.nxt : 0, withAck);
+            sendActiveReset();
         }
         discardQueues();
         if (state != CLOSED) {

@@ -330,12 +330,27 @@ class TcpTimersTest {
                 assertEquals(t0 + at * S, probe.at());
                 assertEquals(0, probe.payload().length);
             }
-            TcpPeer.Seg rst = p.await(Duration.ofSeconds(20), RST, 1, 0);
+            // Linux (tcp_send_active_reset) acknowledges RCV.NXT with the RST; the linux profile does too.
+            TcpPeer.Seg rst = p.await(Duration.ofSeconds(20), RST | ACK, 1, 1);
             assertEquals(t0 + 16 * S, rst.at(), "after KEEPCNT unanswered probes");
             assertEquals(CLOSED, p.state());
             ErrnoException e = assertThrows(ErrnoException.class,
                     () -> p.api.recv(fd, new byte[8], 0, 8, MSG_DONTWAIT));
             assertEquals(Errno.ETIMEDOUT, e.errno());
+        }
+    }
+
+    @Test
+    @Checks({"MUST-24"})
+    void rfcProfileKeepaliveTimeoutSendsAPlainRst() {
+        try (TcpPeer p = new TcpPeer(COVERAGE, TcpProfile.RFC)) {
+            int fd = p.activeOpen();
+            long t0 = p.now();
+            keepalive(p, fd, 10, 2, 1);
+            assertEquals(t0 + 10 * S, p.await(Duration.ofSeconds(20), ACK, 0, 1).at());
+            // RFC 9293 3.10.5: <SEQ=SND.NXT><CTL=RST>, no ACK.
+            assertEquals(t0 + 12 * S, p.await(Duration.ofSeconds(20), RST, 1, 0).at());
+            assertEquals(CLOSED, p.state());
         }
     }
 
@@ -354,7 +369,7 @@ class TcpTimersTest {
             for (long at : new long[] {10, 12, 14}) {
                 assertEquals(t1 + at * S, p.await(Duration.ofSeconds(20), ACK, 0, 1).at());
             }
-            assertEquals(t1 + 16 * S, p.await(Duration.ofSeconds(20), RST, 1, 0).at());
+            assertEquals(t1 + 16 * S, p.await(Duration.ofSeconds(20), RST | ACK, 1, 1).at());
         }
     }
 
