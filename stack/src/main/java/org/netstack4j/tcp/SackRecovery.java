@@ -2,7 +2,6 @@ package org.netstack4j.tcp;
 
 import static org.netstack4j.wire.TcpSegment.ACK;
 import static org.netstack4j.wire.TcpSegment.FIN;
-import static org.netstack4j.wire.TcpSegment.PSH;
 
 import org.netstack4j.time.Pollable;
 
@@ -159,7 +158,7 @@ final class SackRecovery {
         snd.timing = false; // Karn (RFC 6298 section 3)
         snd.totalRetransmits++;
         c.layer.trace(c, c.state, c.state, cause);
-        c.layer.sendSegment(c, ACK | (fin ? FIN : 0) | (len > 0 ? PSH : 0), s, s - snd.una, len);
+        c.layer.sendSegment(c, ACK | (fin ? FIN : 0) | c.pushFlag(s, len, fin), s, s - snd.una, len);
         snd.board.retransmitted(i);
         snd.lastSendAt = c.layer.now();
         if (c.retransmitAt == Pollable.NEVER) {

@@ -3,15 +3,22 @@ package org.netstack4j.tcp;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.CompositeByteBuf;
+import java.util.ArrayDeque;
 
 /**
  * The sender's bytes from SND.UNA onwards: sent but unacknowledged, then not yet sent. Offsets are relative
  * to SND.UNA. Application data is copied in once (the application may reuse its array); segments copy out of
- * it when they are built, and acknowledged bytes are dropped from the front.
+ * it when they are built, and acknowledged bytes are dropped from the front. It also remembers where each write
+ * ended, so that a segment, sent or resent, carries PSH only if it ends a write (as Linux marks the last buffer of
+ * a write with PSH, RFC 9293 3.9.1 "PUSH").
  */
 public final class SendQueue {
     private final CompositeByteBuf data;
     private int limit;
+    /** Where writes ended, counted in bytes ever queued, ascending; only those beyond the acknowledged front. */
+    private final ArrayDeque<Long> writeEnds = new ArrayDeque<>();
+    /** Bytes acknowledged and dropped so far. */
+    private long dropped;
 
     /** A queue holding at most {@code limit} bytes (SO_SNDBUF). */
     public SendQueue(ByteBufAllocator alloc, int limit) {
@@ -46,8 +53,27 @@ public final class SendQueue {
             ByteBuf chunk = alloc.buffer(n);
             chunk.writeBytes(src, off, n);
             data.addComponent(true, chunk);
+            writeEnds.addLast(dropped + size());
         }
         return n;
+    }
+
+    /** True if the byte {@code offset} bytes after SND.UNA is the end of a write (a segment ending there gets PSH). */
+    public boolean endsWrite(int offset) {
+        if (writeEnds.isEmpty()) {
+            return false;
+        }
+        long at = dropped + offset;
+        long last = writeEnds.peekLast();
+        if (at >= last) {
+            return at == last; // the common case: new data up to the latest write
+        }
+        for (long end : writeEnds) {
+            if (end >= at) {
+                return end == at;
+            }
+        }
+        return false;
     }
 
     /** Copies {@code len} bytes starting {@code offset} bytes after SND.UNA into {@code dst} at {@code index}. */
@@ -57,12 +83,18 @@ public final class SendQueue {
 
     /** Drops {@code n} acknowledged bytes from the front. */
     public void acknowledge(int n) {
-        data.skipBytes(Math.min(n, data.readableBytes()));
+        int skipped = Math.min(n, data.readableBytes());
+        data.skipBytes(skipped);
         data.discardReadComponents();
+        dropped += skipped;
+        while (!writeEnds.isEmpty() && writeEnds.peekFirst() <= dropped) {
+            writeEnds.pollFirst();
+        }
     }
 
     /** Releases everything. */
     public void release() {
+        writeEnds.clear();
         data.release();
     }
 }

@@ -997,7 +997,7 @@ public final class TcpConnection {
     private void sendData(int seq, int len, boolean fin) {
         // Karn (RFC 6298 3): time only new data; below SND.MAX this is a retransmission (go-back after a timeout).
         boolean newData = SeqNum.geq(seq, snd.max);
-        int flags = ACK | (len > 0 && (fin || len == snd.unsent()) ? PSH : 0) | (fin ? FIN : 0);
+        int flags = ACK | pushFlag(seq, len, fin) | (fin ? FIN : 0);
         layer.sendSegment(this, flags, seq, seq - snd.una, len);
         snd.lastSendAt = layer.now();
         if (len > 0) {
@@ -1041,8 +1041,17 @@ public final class TcpConnection {
         int outstandingData = snd.max - snd.una - (snd.finSeqValid ? 1 : 0);
         int len = Math.min(snd.mss, Math.max(0, outstandingData));
         boolean fin = snd.finSeqValid && len == outstandingData;
-        int flags = ACK | (fin ? FIN : 0) | (len > 0 ? PSH : 0);
+        int flags = ACK | (fin ? FIN : 0) | pushFlag(snd.una, len, fin);
         layer.sendSegment(this, flags, snd.una, 0, len);
+    }
+
+    /**
+     * PSH for a data segment [seq, seq + len), sent or resent: set if it ends a write or carries our FIN, so a
+     * retransmission keeps the original segment's PSH (Linux marks the last buffer of a write, tcp_mark_push;
+     * RFC 9293 3.9.1 leaves where PSH goes to the sender).
+     */
+    int pushFlag(int seq, int len, boolean fin) {
+        return len > 0 && (fin || snd.queue.endsWrite(seq - snd.una + len)) ? PSH : 0;
     }
 
     // ---------------------------------------------------------------- timers
