@@ -973,7 +973,9 @@ public final class TcpConnection {
             boolean full = len >= snd.mss;
             boolean allQueued = len == unsent;
             boolean idle = snd.flight() == 0;
-            boolean nagleAllows = noDelay || idle;
+            // RFC 9293 3.7.4 (RFC 896): a partial segment waits while data is unacknowledged. Linux uses Minshall's
+            // variant (tcp_nagle_check): it waits only while a previously sent small segment is unacknowledged.
+            boolean nagleAllows = noDelay || idle || profile.isLinux() && !snd.smallSegmentInFlight();
             boolean halfWindow = snd.maxWnd > 0 && len >= snd.maxWnd / 2;
             if (!full && !(allQueued && nagleAllows) && !halfWindow && !(allQueued && snd.finPending)) {
                 return false;
@@ -1017,6 +1019,10 @@ public final class TcpConnection {
             snd.finSent = true;
             snd.finSeq = seq + len;
             snd.finSeqValid = true;
+        }
+        if (newData && len > 0 && len < snd.mss) {
+            snd.smallSent = true; // Minshall's Nagle (Linux tcp_minshall_update): remember the last small segment
+            snd.smallEnd = seq + len;
         }
         if (!snd.timing && newData) {
             snd.timing = true;

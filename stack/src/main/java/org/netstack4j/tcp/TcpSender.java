@@ -60,6 +60,9 @@ public final class TcpSender {
     final SackScoreboard board = new SackScoreboard();
     /** Recovering from a retransmission timeout with the scoreboard: lost segments go out as cwnd allows. */
     boolean inLossRecovery;
+    /** Whether a sub-MSS data segment has been sent, and where the last one ended (Linux snd_sml, Minshall's Nagle). */
+    boolean smallSent;
+    int smallEnd;
     /** Segments retransmitted in total, for the socket table and tests. */
     long totalRetransmits;
     /** Retransmission timeouts of data (not of SYNs), for the socket table and tests. */
@@ -141,5 +144,10 @@ public final class TcpSender {
     /** The RTT estimator. */
     public RttEstimator rttEstimator() {
         return rtt;
+    }
+
+    /** True while the last sub-MSS segment sent is unacknowledged (Linux tcp_minshall_check). */
+    boolean smallSegmentInFlight() {
+        return smallSent && SeqNum.gt(smallEnd, una) && SeqNum.leq(smallEnd, nxt);
     }
 }
