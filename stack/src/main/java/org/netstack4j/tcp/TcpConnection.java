@@ -337,6 +337,9 @@ public final class TcpConnection {
 
     // ---------------------------------------------------------------- segment arrival
 
+    /** Linux's TCP_TIMEOUT_MIN (2 jiffies): how soon the SYN is resent after an unacceptable ACK in SYN-SENT. */
+    private static final long SYN_SENT_BAD_ACK_RETRY = 2_000_000L;
+
     /** RFC 9293 3.10.7.3: a segment arrives in SYN-SENT. */
     private void synSentArrival(TcpInput seg) {
         boolean ackOk = false;
@@ -345,6 +348,12 @@ public final class TcpConnection {
             if (SeqNum.leq(seg.ack, snd.iss) || SeqNum.gt(seg.ack, snd.nxt)) {
                 if (!seg.has(RST)) {
                     layer.sendReset(localIp, localPort, remoteIp, remotePort, seg.ack, 0, false);
+                }
+                if (profile.isLinux() && snd.retransmits == 0) {
+                    // Linux (tcp_rcv_synsent_state_process): the peer may have lost our SYN's real answer, so
+                    // the SYN goes again after TCP_TIMEOUT_MIN instead of a whole RTO, once per connection.
+                    retransmitAt = layer.now() + SYN_SENT_BAD_ACK_RETRY;
+                    layer.reschedule(this);
                 }
                 return;
             }

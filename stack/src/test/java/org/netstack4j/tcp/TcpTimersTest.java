@@ -31,6 +31,7 @@ import org.netstack4j.socket.SockAddrIn;
 import org.netstack4j.testing.Checks;
 import org.netstack4j.testing.OneStack;
 import org.netstack4j.wire.TcpOption;
+import org.netstack4j.wire.TcpSegment;
 
 /**
  * The timers of one connection in virtual time, to the nanosecond: TIME-WAIT, retransmission back-off and
@@ -187,6 +188,29 @@ class TcpTimersTest {
             p.api.send(fd, TcpPeer.bytes(10), 0, 10, 0);
             long sent = p.expect(PSH | ACK, 1, 1).at();
             assertEquals(sent + 3 * S, p.await(Duration.ofSeconds(4), PSH | ACK, 1, 1).at());
+        }
+    }
+
+    @Test
+    void linuxResendsTheSynSoonAfterAnUnacceptableAckInSynSent() {
+        for (TcpProfile profile : List.of(TcpProfile.LINUX, TcpProfile.RFC)) {
+            try (TcpPeer p = new TcpPeer(COVERAGE, profile)) {
+                p.connect();
+                // The rfc profile asks for ECN (RFC 3168 6.1.1) on its first SYN, not on retransmissions.
+                int syn = profile.isLinux() ? SYN : SYN | TcpSegment.ECE | TcpSegment.CWR;
+                long t0 = p.expect(syn, 0, 0).at();
+                p.runMillis(100);
+                // RFC 9293 3.10.7.3: SEG.ACK > SND.NXT draws <SEQ=SEG.ACK><CTL=RST>.
+                p.send(SYN | ACK, 0, 1001, p.window, List.of(new TcpOption.Mss(TcpPeer.PEER_MSS)), new byte[0]);
+                long rstAt = p.expect(RST, 1001, 0).at();
+                long expected = profile.isLinux() ? rstAt + 2 * MS : t0 + 1 * S; // Linux: TCP_TIMEOUT_MIN
+                assertEquals(expected, p.await(Duration.ofSeconds(2), SYN, 0, 0).at(), profile.name());
+                // The next retransmission follows the doubled RTO, not the short retry.
+                p.send(SYN | ACK, 0, 1001, p.window, List.of(new TcpOption.Mss(TcpPeer.PEER_MSS)), new byte[0]);
+                long rst2 = p.expect(RST, 1001, 0).at();
+                assertEquals(expected + 2 * S, p.await(Duration.ofSeconds(3), SYN, 0, 0).at(), profile.name());
+                assertTrue(rst2 < expected + 2 * S);
+            }
         }
     }
 
