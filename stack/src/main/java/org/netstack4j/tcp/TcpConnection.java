@@ -962,7 +962,10 @@ public final class TcpConnection {
                 // keep sending
             }
         }
-        if (snd.unsent() > 0 && snd.wnd == 0 && snd.flight() == 0 && persistAt == Pollable.NEVER) {
+        // Nothing in flight and data held back, by a zero window or by sender SWS avoidance under a small one: the
+        // persist timer probes the zero window, and is the SWS override timeout of RFC 9293 3.8.6.2.1 (RFC 1122
+        // 4.2.3.4) for the small one (Linux arms its probe timer in both cases).
+        if (snd.unsent() > 0 && snd.flight() == 0 && persistAt == Pollable.NEVER) {
             persistAt = layer.now() + persistTimeout();
             layer.reschedule(this);
         }
@@ -1006,9 +1009,14 @@ public final class TcpConnection {
 
     /** Sends data [seq, seq + len) and optionally our FIN after it, arming the retransmission timer. */
     private void sendData(int seq, int len, boolean fin) {
+        sendData(seq, len, fin, false);
+    }
+
+    /** As {@link #sendData(int, int, boolean)}, with PSH forced on if {@code push}. */
+    private void sendData(int seq, int len, boolean fin, boolean push) {
         // Karn (RFC 6298 3): time only new data; below SND.MAX this is a retransmission (go-back after a timeout).
         boolean newData = SeqNum.geq(seq, snd.max);
-        int flags = ACK | pushFlag(seq, len, fin) | (fin ? FIN : 0);
+        int flags = ACK | (push ? PSH : pushFlag(seq, len, fin)) | (fin ? FIN : 0);
         layer.sendSegment(this, flags, seq, seq - snd.una, len);
         snd.lastSendAt = layer.now();
         if (len > 0) {
@@ -1118,6 +1126,13 @@ public final class TcpConnection {
                 layer.trace(this, state, state, "ZERO_WINDOW_PROBE");
                 persistBackoff++;
                 persistAt = now + persistTimeout();
+            } else if (snd.unsent() > 0 && snd.flight() == 0) {
+                // SWS override: send what fits in the small window, with PSH (as Linux's tcp_write_wakeup).
+                int len = Math.min(Math.min(snd.unsent(), snd.mss), snd.una + snd.wnd - snd.nxt);
+                if (len > 0) {
+                    layer.trace(this, state, state, "SWS_OVERRIDE");
+                    sendData(snd.nxt, len, false, true);
+                }
             }
         }
         if (keepaliveAt <= now) {

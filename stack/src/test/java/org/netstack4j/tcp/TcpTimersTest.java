@@ -317,6 +317,26 @@ class TcpTimersTest {
     }
 
     @Test
+    @Checks({"MUST-38"})
+    void smallWindowHeldBySwsAvoidanceGoesOutAtTheOverrideTimeout() {
+        try (TcpPeer p = peer()) {
+            int fd = p.activeOpen();
+            long rto = p.conn().sender().rto();
+            p.send(ACK, 1, 1, 1000); // usable window below the MSS and below half the largest window seen
+            p.api.send(fd, TcpPeer.bytes(3000), 0, 3000, 0);
+            long t = p.now();
+            // RFC 9293 3.8.6.2.1: the sender waits, but only until the override timeout (one RTO, as Linux).
+            p.expectNothingFor(Duration.ofNanos(rto - 1));
+            TcpPeer.Seg d = p.await(Duration.ofSeconds(1), PSH | ACK, 1, 1);
+            assertEquals(t + rto, d.at());
+            assertEquals(1000, d.payload().length, "what fits in the window, with PSH");
+            p.send(ACK, 1, 1001, 65535);
+            assertEquals(1460, p.expect(ACK, 1001, 1).payload().length);
+            assertEquals(540, p.expect(PSH | ACK, 2461, 1).payload().length, "the write's end");
+        }
+    }
+
+    @Test
     @Checks({"MUST-37"})
     void zeroWindowProbesNeverGiveUpWhileAnswered() {
         try (TcpPeer p = peer()) {
