@@ -34,6 +34,17 @@ class TcpDelayedAckTest {
         return fd;
     }
 
+    /** Peer sends 1000 bytes (quick-ACKed, read), then 100 ms later its FIN; returns the fd. */
+    private static int dataThenFin(TcpPeer p) {
+        int fd = p.activeOpen();
+        p.send(PSH | ACK, 1, 1, TcpPeer.bytes(1000));
+        p.expect(ACK, 1, 1001);
+        assertEquals(1000, read(p, fd));
+        p.runMillis(100);
+        p.send(FIN | ACK, 1001, 1);
+        return fd;
+    }
+
     private static int read(TcpPeer p, int fd) {
         return p.api.recv(fd, new byte[8192], 0, 8192, MSG_DONTWAIT);
     }
@@ -84,12 +95,7 @@ class TcpDelayedAckTest {
     @Checks({"SHLD-18"})
     void ackOfFinRidesOnOurFin() {
         try (TcpPeer p = linux()) {
-            int fd = p.activeOpen();
-            p.send(PSH | ACK, 1, 1, TcpPeer.bytes(1000));
-            p.expect(ACK, 1, 1001);
-            assertEquals(1000, read(p, fd));
-            p.runMillis(100);
-            p.send(FIN | ACK, 1001, 1);
+            int fd = dataThenFin(p);
             p.expectNothingFor(Duration.ofMillis(10));
             assertEquals(0, read(p, fd));
             p.api.close(fd);
@@ -102,12 +108,7 @@ class TcpDelayedAckTest {
     @Checks({"MUST-40"})
     void ackOfFinFollowsAfterTheDelayWithoutClose() {
         try (TcpPeer p = linux()) {
-            int fd = p.activeOpen();
-            p.send(PSH | ACK, 1, 1, TcpPeer.bytes(1000));
-            p.expect(ACK, 1, 1001);
-            assertEquals(1000, read(p, fd));
-            p.runMillis(100);
-            p.send(FIN | ACK, 1001, 1);
+            dataThenFin(p);
             long t = p.now();
             p.expectNothingFor(Duration.ofMillis(40).minusNanos(1));
             assertEquals(t + 40 * MS, p.await(Duration.ofMillis(1), ACK, 1, 1002).at());
