@@ -302,15 +302,18 @@ public final class ScriptRunner {
                 if (t.has('S')) {
                     seqs.learnIsn(first.sourcePort(), first.destinationPort(), t.seq(), first.seq());
                 }
-                // Segments the stack split are merged until they cover the scripted length.
+                // Data segments the stack split are merged until they cover the scripted length. A segment without
+                // data (a pure ACK) is never merged into a data segment: packetdrill reports it as the packet it is.
                 int covered = first.payloadLength();
-                while (covered < t.length() && (first.flags() & (TcpFlags.SYN | TcpFlags.FIN | TcpFlags.RST)) == 0) {
+                while (covered > 0 && covered < t.length()
+                        && (first.flags() & (TcpFlags.SYN | TcpFlags.FIN | TcpFlags.RST)) == 0) {
                     if (!host.runUntil(() -> host.pendingOutbound() > 0, Math.max(latest, host.nowMicros()))) {
                         break;
                     }
                     WirePacket next = FrameCodec.decode(host.peekOutbound());
                     WirePacket prev = parts.get(parts.size() - 1);
-                    if (next == null || next.protocol() != WirePacket.TCP || next.sourcePort() != first.sourcePort()
+                    if (next == null || next.protocol() != WirePacket.TCP || next.payloadLength() == 0
+                            || next.sourcePort() != first.sourcePort()
                             || next.destinationPort() != first.destinationPort()
                             || next.seq() != ((prev.seq() + prev.payloadLength()) & 0xFFFF_FFFFL)) {
                         break;

@@ -255,7 +255,8 @@ final class SyscallExecutor {
             flow.remotePort = config.connectPort();
         }
         boolean mayBlock = (flags & MSG_DONTWAIT) == 0 && (sockets.fcntl(fd, F_GETFL, 0) & O_NONBLOCK) == 0;
-        while (inv.progress < length) {
+        // At least one call, so that a zero-length write reaches the socket (a UDP socket sends an empty datagram).
+        do {
             int n = (int) Math.min(length - inv.progress, scratch.length);
             int sent;
             try {
@@ -275,7 +276,7 @@ final class SyscallExecutor {
             if (!mayBlock && inv.progress < length) {
                 break; // a non-blocking send returns what fitted
             }
-        }
+        } while (inv.progress < length);
         return Outcome.ok(inv.progress);
     }
 

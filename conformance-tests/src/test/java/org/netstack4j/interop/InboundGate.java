@@ -4,6 +4,9 @@ import io.netty.buffer.ByteBuf;
 import java.util.ArrayDeque;
 import org.netstack4j.link.FrameReceiver;
 import org.netstack4j.link.NetworkDevice;
+import org.netstack4j.wire.EthernetFrame;
+import org.netstack4j.wire.Ipv4Packet;
+import org.netstack4j.wire.TcpSegment;
 
 /**
  * Wraps a device so that a test can hold back the frames the stack receives for a while and then release them
@@ -19,6 +22,14 @@ public final class InboundGate implements NetworkDevice {
     private FrameReceiver receiver;
     private boolean holding;
     private boolean closed;
+    /** Drop every n-th new inbound TCP data segment; 0 = never. */
+    private int dropEvery;
+    private int newDataSegments;
+    private long highestEnd = -1;
+    private int dropped;
+    private final EthernetFrame ether = new EthernetFrame();
+    private final Ipv4Packet ip = new Ipv4Packet();
+    private final TcpSegment tcp = new TcpSegment();
 
     InboundGate(NetworkDevice inner) {
         this.inner = inner;
@@ -48,11 +59,53 @@ public final class InboundGate implements NetworkDevice {
                     frame.release();
                 } else if (holding) {
                     held.add(frame);
+                } else if (dropEvery > 0 && isNthNewTcpData(frame)) {
+                    dropped++;
+                    frame.release();
                 } else {
                     receiver.receive(frame);
                 }
             }
         });
+    }
+
+    /**
+     * From now on, drops every {@code n}-th TCP segment that carries new data (sequence space beyond the highest seen
+     * so far), as a lossy link would; retransmissions always pass, so every loss can be repaired.
+     */
+    public void dropEveryNthNewTcpSegment(int n) {
+        synchronized (lock) {
+            dropEvery = n;
+        }
+    }
+
+    /** Segments dropped by {@link #dropEveryNthNewTcpSegment}. */
+    public int droppedSegments() {
+        synchronized (lock) {
+            return dropped;
+        }
+    }
+
+    private boolean isNthNewTcpData(ByteBuf frame) {
+        ether.wrap(frame, frame.readerIndex(), frame.readableBytes());
+        if (ether.check() != null || ether.etherType() != EthernetFrame.TYPE_IPV4) {
+            return false;
+        }
+        ip.wrap(frame, ether.payloadOffset(), ether.payloadLength());
+        if (ip.checkStructure() != null || ip.protocol() != Ipv4Packet.PROTO_TCP || ip.isFragment()) {
+            return false;
+        }
+        tcp.wrap(frame, ip.payloadOffset(), ip.totalLength() - ip.headerLength());
+        if (tcp.check() != null) {
+            return false;
+        }
+        int payload = ip.totalLength() - ip.headerLength() - tcp.headerLength();
+        long end = (tcp.sequenceNumber() + payload) & 0xFFFF_FFFFL;
+        if (payload == 0 || highestEnd >= 0 && (int) (end - highestEnd) <= 0) {
+            return false;
+        }
+        highestEnd = end;
+        return ++newDataSegments % dropEvery == 0;
     }
 
     /** From now on, received frames wait here. */

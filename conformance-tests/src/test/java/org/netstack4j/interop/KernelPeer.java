@@ -257,13 +257,7 @@ public final class KernelPeer implements AutoCloseable, StackEnd {
     }
 
     private String[] nsArgv(String... command) {
-        String[] argv = new String[command.length + 4];
-        argv[0] = "ip";
-        argv[1] = "netns";
-        argv[2] = "exec";
-        argv[3] = ns;
-        System.arraycopy(command, 0, argv, 4, command.length);
-        return argv;
+        return Sh.inNetns(ns, command);
     }
 
     /**

@@ -48,6 +48,17 @@ public final class Sh {
         }
     }
 
+    /** {@code ip netns exec NS command...}: the argv that runs {@code command} inside namespace {@code ns}. */
+    public static String[] inNetns(String ns, String... command) {
+        String[] argv = new String[command.length + 4];
+        argv[0] = "ip";
+        argv[1] = "netns";
+        argv[2] = "exec";
+        argv[3] = ns;
+        System.arraycopy(command, 0, argv, 4, command.length);
+        return argv;
+    }
+
     /** Runs {@code argv} (stdin from {@code stdin}, or /dev/null when null) and waits up to {@code timeout}. */
     public static Result run(Duration timeout, byte[] stdin, String... argv) {
         ProcessBuilder pb = new ProcessBuilder(argv);

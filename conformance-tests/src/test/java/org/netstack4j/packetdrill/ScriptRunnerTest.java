@@ -118,8 +118,8 @@ class ScriptRunnerTest {
 
     @Test
     void unsupportedThingsSkipNamingThem() throws Exception {
-        assertEquals("SKIP t.pkt: line 1: sysctl net.ipv4.tcp_ecn=1 needs a feature the stack does not have",
-                run("`sysctl -q net.ipv4.tcp_ecn=1`\n0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n").line());
+        assertEquals("SKIP t.pkt: line 1: sysctl net.ipv4.tcp_fastopen=1 needs a feature the stack does not have",
+                run("`sysctl -q net.ipv4.tcp_fastopen=1`\n0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n").line());
         assertEquals("SKIP t.pkt: line 2: shell command 'reboot' cannot be emulated",
                 run("0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n+0 `reboot`\n").line());
         assertEquals("SKIP t.pkt: system call epoll_create() is not supported by the runner",

@@ -587,6 +587,7 @@ public final class TcpConnection {
         if (ecn.onArrival(seg.flags, seg.ce)) {
             // Congestion on the way to us: get the ECE to the sender without the delayed-ACK wait (as Linux does).
             rcv.quickAcks = Math.max(rcv.quickAcks, 1);
+            rcv.interactive = false; // Linux tcp_enter_quickack_mode leaves pingpong mode too
         }
         processTextAndFin(seg);
         output();
@@ -603,6 +604,7 @@ public final class TcpConnection {
         if (seg.has(FIN) && seg.seq + seg.payloadLength == rcv.nxt && !rcv.finReceived) {
             rcv.finReceived = true;
             rcv.nxt += 1;
+            boolean passiveClose = state == ESTABLISHED;
             switch (state) {
                 case ESTABLISHED -> transition(TcpEvent.RCV_FIN);
                 case FIN_WAIT_1 -> transition(finAcked() ? TcpEvent.RCV_FIN_ACK_OF_FIN : TcpEvent.RCV_FIN);
@@ -610,7 +612,20 @@ public final class TcpConnection {
                 default -> {
                 }
             }
-            sendAck();
+            if (passiveClose && profile.isLinux()) {
+                // Linux (tcp_fin) enters interactive mode on moving to CLOSE-WAIT: the ACK of the FIN is delayed
+                // like data (RFC 9293 3.8.6.3) so that it can ride on the application's own FIN if it closes soon.
+                // Before any data arrived Linux's ACK timeout (ato) is still 0 and the ACK leaves on the next
+                // timer tick: here at once.
+                rcv.interactive = true;
+                if (lastDataReceivedAt >= 0) {
+                    ackOrDelay(0);
+                } else {
+                    sendAck();
+                }
+            } else {
+                sendAck();
+            }
         } else if (seg.has(FIN) && state == TIME_WAIT) {
             // A retransmitted FIN: acknowledge it and restart the 2 MSL wait (RFC 9293 3.10.7.4).
             timeWaitAt = layer.now() + 2 * profile.msl().toNanos();
@@ -912,11 +927,32 @@ public final class TcpConnection {
             return;
         }
         rcv.unackedSegments++;
-        if (rcv.quickAcks > 0) {
-            rcv.quickAcks--;
-            sendAck();
-        } else if (rcv.unackedSegments >= 2 || seg.payloadLength >= 2 * rcv.mss) {
-            // At most every second full-sized segment (RFC 9293 3.8.6.3, RFC 5681 4.2).
+        ackOrDelay(seg.payloadLength);
+    }
+
+    /**
+     * In-order data (or, in the linux profile, a FIN) has arrived: acknowledge it now or arm the delayed-ACK
+     * timer. RFC 9293 3.8.6.3 and RFC 1122 4.2.3.2: a receiver SHOULD delay ACKs, by less than 0.5 s, and SHOULD
+     * ACK at least every second full-sized segment. The rfc profile does exactly that. The linux profile does as
+     * Linux's __tcp_ack_snd_check: at once while quick-ACK acknowledgements remain at the start of the connection
+     * (unless the connection is interactive, see {@link TcpReceiver#interactive}) or when more than one MSS is
+     * unacknowledged; otherwise after the delayed-ACK timeout (40 ms), unless a reply carries the ACK first.
+     */
+    private void ackOrDelay(int segmentLength) {
+        boolean now;
+        if (profile.isLinux()) {
+            boolean quick = rcv.quickAcks > 0 && !rcv.interactive;
+            if (quick) {
+                rcv.quickAcks--;
+            }
+            now = quick || rcv.nxt - lastAckSent > rcv.mss;
+        } else if (rcv.quickAcks > 0) {
+            rcv.quickAcks--; // the rfc profile has none, but congestion experienced asks for one (RFC 3168 6.1.3)
+            now = true;
+        } else {
+            now = rcv.unackedSegments >= 2 || segmentLength >= 2 * rcv.mss;
+        }
+        if (now) {
             sendAck();
         } else if (delayedAckAt == Pollable.NEVER) {
             delayedAckAt = layer.now() + profile.delayedAck().toNanos();
@@ -1003,6 +1039,17 @@ public final class TcpConnection {
         return false;
     }
 
+    /**
+     * Linux (tcp_event_data_sent, tcp_pingpong_thresh 1): data sent within the delayed-ACK timeout of receiving
+     * some is a reply, and the connection becomes interactive: later ACKs wait to ride on the next reply.
+     */
+    private void noteReply() {
+        if (profile.isLinux() && lastDataReceivedAt >= 0
+                && layer.now() - lastDataReceivedAt < profile.delayedAck().toNanos()) {
+            rcv.interactive = true;
+        }
+    }
+
     private long persistTimeout() {
         return Math.min(profile.maxRto().toNanos(), snd.rtt.rto() << Math.min(persistBackoff, 10));
     }
@@ -1021,6 +1068,9 @@ public final class TcpConnection {
         snd.lastSendAt = layer.now();
         if (len > 0) {
             lastDataSentAt = layer.now();
+        }
+        if (len > 0 && newData) {
+            noteReply();
         }
         int end = seq + len + (fin ? 1 : 0);
         if (SeqNum.gt(end, snd.max)) {
@@ -1102,6 +1152,9 @@ public final class TcpConnection {
         }
         if (delayedAckAt <= now) {
             delayedAckAt = Pollable.NEVER;
+            // No reply carried the ACK in time: Linux (tcp_delack_timer_handler) leaves interactive mode, so
+            // what arrives next is quick-ACKed again while the quick-ACK budget lasts.
+            rcv.interactive = false;
             if (state.synchronizedState() || state == SYN_RECEIVED) {
                 sendAck();
             }

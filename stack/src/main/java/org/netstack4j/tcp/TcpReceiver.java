@@ -32,6 +32,13 @@ public final class TcpReceiver {
     int unackedSegments;
     /** Segments still to be acknowledged at once (quick-ACK mode at the start, like Linux). */
     int quickAcks;
+    /**
+     * Linux's interactive ("pingpong") mode, linux profile only: the application answers what it receives, so
+     * ACKs are delayed even in quick-ACK mode, to ride on the reply (RFC 9293 3.8.6.3). Entered when we send data
+     * within the delayed-ACK timeout of receiving some, or on a FIN in ESTABLISHED; left when the delayed-ACK
+     * timer had to send the ACK itself, or when congestion (ECN CE) needs an ACK at once.
+     */
+    boolean interactive;
     /** A D-SACK to report in the next ACK (RFC 2883): duplicate data [dsackLeft, dsackRight). */
     boolean dsackPending;
     int dsackLeft;

@@ -16,6 +16,7 @@ import io.netty.buffer.ByteBuf;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.netstack4j.testing.Checks;
 import org.netstack4j.wire.EthernetFrame;
 import org.netstack4j.wire.Ipv4Packet;
 import org.netstack4j.wire.TcpOption;
@@ -95,6 +96,7 @@ class TcpEcnTest {
     }
 
     @Test
+    @Checks({"SHLD-8"})
     void activeOpenAsksAndNegotiatesOnlyOnAnEcnSetupSynAck() {
         try (TcpPeer p = peer(1)) {
             int fd = p.connect();
@@ -121,6 +123,7 @@ class TcpEcnTest {
     }
 
     @Test
+    @Checks({"SHLD-8"})
     void receiverEchoesCeUntilCwr() {
         try (TcpPeer p = peer(2)) {
             int fd = passiveEcnOpen(p, true);
@@ -145,6 +148,7 @@ class TcpEcnTest {
     }
 
     @Test
+    @Checks({"SHLD-8"})
     void senderHalvesOncePerWindowAndSignalsCwr() {
         try (TcpPeer p = peer(2)) {
             int fd = passiveEcnOpen(p, true);

@@ -17,6 +17,7 @@ import org.netstack4j.socket.Errno;
 import org.netstack4j.socket.ErrnoException;
 import org.netstack4j.socket.SockAddrIn;
 import org.netstack4j.stats.Counter;
+import org.netstack4j.testing.Checks;
 import org.netstack4j.testing.Frames;
 import org.netstack4j.testing.OneStack;
 import org.netstack4j.wire.Bytes;
@@ -82,6 +83,7 @@ class TcpIcmpTest {
     }
 
     @Test
+    @Checks({"MUST-54", "SHLD-6"})
     void fragmentationNeededLowersTheMssAndResendsInSmallerSegments() {
         try (TcpPeer p = new TcpPeer(COVERAGE)) {
             int fd = sendThreeSegments(p);
@@ -109,6 +111,7 @@ class TcpIcmpTest {
     }
 
     @Test
+    @Checks({"MUST-54"})
     void forgedErrorWithAQuotedSequenceOutsideTheFlightIsIgnored() {
         try (TcpPeer p = new TcpPeer(COVERAGE)) {
             sendThreeSegments(p);
@@ -195,6 +198,7 @@ class TcpIcmpTest {
     }
 
     @Test
+    @Checks({"MUST-56"})
     void errorsOnAnEstablishedConnectionAreSoftAndReportedOnTimeout() {
         try (TcpPeer p = new TcpPeer(COVERAGE)) {
             int fd = p.activeOpen();

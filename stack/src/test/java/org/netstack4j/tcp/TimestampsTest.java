@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.netstack4j.stats.Counter;
+import org.netstack4j.testing.Checks;
 import org.netstack4j.wire.TcpOption;
 import org.netstack4j.wire.TcpOption.Timestamps;
 
@@ -184,6 +185,7 @@ class TimestampsTest {
     }
 
     @Test
+    @Checks({"SHLD-4"})
     void aSynWithANewerTimestampReopensTimeWaitEvenWithAnOldSequenceNumber() {
         try (TcpPeer p = new TcpPeer(new TransitionCoverage())) {
             intoTimeWait(p);
