@@ -21,6 +21,8 @@ public final class CheckScanner {
     private static final Pattern PACKAGE = Pattern.compile("^package\\s+([\\w.]+)\\s*;", Pattern.MULTILINE);
     private static final Pattern TARGET = Pattern.compile("\\bvoid\\s+(\\w+)\\s*\\(|\\b(?:class|record)\\s+(\\w+)");
     private static final Pattern SCRIPT_LINE = Pattern.compile("checks:\\s*(.*)");
+    /** Java text blocks: what they hold is data (e.g. a test's fixture source), never an annotation. */
+    private static final Pattern TEXT_BLOCK = Pattern.compile("\"\"\"[\\s\\S]*?\"\"\"");
 
     private CheckScanner() {}
 
@@ -28,7 +30,7 @@ public final class CheckScanner {
     public static List<Check> scanTests(Path root) {
         List<Check> out = new ArrayList<>();
         for (Path file : files(root, ".java")) {
-            String src = read(file);
+            String src = TEXT_BLOCK.matcher(read(file)).replaceAll("\"\"");
             Matcher pkg = PACKAGE.matcher(src);
             String prefix = pkg.find() ? pkg.group(1) + "." : "";
             String className = file.getFileName().toString().replace(".java", "");
