@@ -58,7 +58,7 @@ class TraceDiffInteropTest {
             Sh.Result r = pair.exec(pair.client, "sh", "-c", "socat -t 10 - TCP:10.93.0.2:7 <" + in + " >" + out);
             assertEquals(0, r.exitCode(), r.describe());
             assertEquals(BYTES, Files.size(out));
-            pair.settle();
+            pair.awaitClosedInCapture(linuxPcap);
             dump.stop(Duration.ofSeconds(10));
             server.close();
         }
@@ -146,13 +146,26 @@ class TraceDiffInteropTest {
             poll("tcpdump to start", () -> Files.isRegularFile(pcap) && sizeOf(pcap) >= 24);
         }
 
-        /** Lets the last segments (the final ACK of the close) reach the capture. */
-        void settle() {
-            try {
-                Thread.sleep(500);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+        /** Waits until the capture holds the whole close: both FINs and an ACK after the second one. */
+        void awaitClosedInCapture(Path pcap) {
+            poll("the close to reach the capture", () -> {
+                try {
+                    List<Conversation> cs = TraceComparison.conversations(pcap);
+                    if (cs.size() != 1) {
+                        return false;
+                    }
+                    List<org.netstack4j.tracediff.TcpPacket> ps = cs.getFirst().packets();
+                    int fins = 0;
+                    for (int i = 0; i < ps.size(); i++) {
+                        if (ps.get(i).has(org.netstack4j.wire.TcpSegment.FIN) && ++fins == 2) {
+                            return i + 1 < ps.size(); // the ACK of the second FIN follows it
+                        }
+                    }
+                    return false;
+                } catch (IOException e) {
+                    return false; // tcpdump is still writing a record
+                }
+            });
         }
 
         private static long sizeOf(Path p) {
@@ -163,6 +176,10 @@ class TraceDiffInteropTest {
             }
         }
 
+        /**
+         * Re-checks {@code done} every 50 ms for up to 20 s. Only kernel-side processes (socat, tcpdump) are waited
+         * for here, in real time; no netstack4j protocol timing depends on it (the stack runs in the second half).
+         */
         private static void poll(String what, java.util.function.BooleanSupplier done) {
             long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
             while (!done.getAsBoolean()) {
