@@ -2,8 +2,6 @@ package org.netstack4j.bench;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 
 /**
@@ -17,14 +15,7 @@ public final class TcpDiscardServer {
 
     /** Arguments: bind-address port. Prints {@code listening} once bound, then runs until killed. */
     public static void main(String[] args) throws IOException {
-        try (ServerSocket server = new ServerSocket()) {
-            server.bind(new InetSocketAddress(args[0], Integer.parseInt(args[1])), 128);
-            System.out.println("listening");
-            while (true) {
-                Socket c = server.accept();
-                Thread.ofVirtual().start(() -> serve(c));
-            }
-        }
+        KernelSideServer.run(args, TcpDiscardServer::serve);
     }
 
     private static void serve(Socket c) {

@@ -3,8 +3,6 @@ package org.netstack4j.bench;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 
 /**
@@ -18,14 +16,7 @@ public final class TcpEchoServer {
 
     /** Arguments: bind-address port. Prints {@code listening} once bound, then runs until killed. */
     public static void main(String[] args) throws IOException {
-        try (ServerSocket server = new ServerSocket()) {
-            server.bind(new InetSocketAddress(args[0], Integer.parseInt(args[1])), 128);
-            System.out.println("listening");
-            while (true) {
-                Socket c = server.accept();
-                Thread.ofVirtual().start(() -> serve(c));
-            }
-        }
+        KernelSideServer.run(args, TcpEchoServer::serve);
     }
 
     private static void serve(Socket c) {
