@@ -9,6 +9,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.netstack4j.stack.NetStack;
+import org.netstack4j.stack.ReadinessSignal;
 import org.netstack4j.stack.StackDriver;
 import org.netstack4j.tcp.StreamHandler;
 import org.netstack4j.tcp.TcpConnection;
@@ -44,6 +45,8 @@ public final class BsdSockets {
         volatile boolean nonBlocking;
         /** Set by close(): a thread blocked on this descriptor gives up with EBADF. */
         volatile boolean closed;
+        /** What threads blocked on this descriptor wait on; the socket's protocol object signals it. */
+        final ReadinessSignal signal = new ReadinessSignal();
 
         Handle(int type, UdpEndpoint udp, StreamSocket tcp, boolean nonBlocking) {
             this.type = type;
@@ -93,6 +96,11 @@ public final class BsdSockets {
                 throw new ErrnoException("socket", Errno.EPROTONOSUPPORT);
             }
             h = new Handle(SOCK_DGRAM, driver.call(() -> stack.udp().open()), null, nonBlocking);
+            Handle created = h;
+            driver.call(() -> {
+                created.udp.setReadinessSignal(created.signal);
+                return null;
+            });
         } else {
             throw new ErrnoException("socket", Errno.ESOCKTNOSUPPORT);
         }
@@ -136,7 +144,7 @@ public final class BsdSockets {
             if (h.closed) {
                 throw new ErrnoException(call, Errno.EBADF);
             }
-            long seen = driver.readinessVersion();
+            long seen = h.signal.version();
             T r = driver.call(attempt);
             if (r != null) {
                 return r;
@@ -144,7 +152,7 @@ public final class BsdSockets {
             if (dontWait) {
                 throw new ErrnoException(call, Errno.EAGAIN);
             }
-            driver.awaitReadiness(seen, -1);
+            driver.await(h.signal, seen, -1);
         }
     }
 
@@ -201,6 +209,7 @@ public final class BsdSockets {
             }
             try {
                 s.listener = stack.tcp().listen(s.boundIp, s.boundPort, backlog, s.receiveBuffer, s.sendBuffer);
+                s.listener.setReadinessSignal(h.signal);
             } catch (TcpException e) {
                 return e.errno();
             }
@@ -236,7 +245,12 @@ public final class BsdSockets {
             applyKeepAlive(child);
             return null;
         });
-        int newFd = install(new Handle(SOCK_STREAM, null, child, false));
+        Handle childHandle = new Handle(SOCK_STREAM, null, child, false);
+        driver.call(() -> {
+            c.setReadinessSignal(childHandle.signal);
+            return null;
+        });
+        int newFd = install(childHandle);
         return new Accepted(newFd, new SockAddrIn(new Ipv4Address(c.remoteIp()), c.remotePort()));
     }
 
@@ -277,6 +291,7 @@ public final class BsdSockets {
             try {
                 s.conn = stack.tcp().connect(s.portReserved ? s.boundPort : 0, address.address().bits(),
                         address.port(), s.receiveBuffer, s.sendBuffer, s.noDelay, s.keepAlive, s.maxSegment);
+                s.conn.setReadinessSignal(h.signal);
             } catch (TcpException e) {
                 return e.errno();
             }
@@ -553,10 +568,11 @@ public final class BsdSockets {
             }
             // Wake any thread blocked on this descriptor: it then fails with EBADF, as after close in Linux.
             stack.signalReadiness();
+            h.signal.signal();
             return null;
         });
         if (lingering != null) {
-            lingerUntilAcknowledged(lingering, h.tcp.lingerSeconds);
+            lingerUntilAcknowledged(lingering, h.signal, h.tcp.lingerSeconds);
         }
     }
 
@@ -564,10 +580,10 @@ public final class BsdSockets {
      * SO_LINGER with a timeout on a blocking socket: close() returns once our FIN is acknowledged (the state
      * has moved past FIN-WAIT-1 / CLOSING / LAST-ACK) or the timeout passes, as in Linux.
      */
-    private void lingerUntilAcknowledged(TcpConnection c, int seconds) {
+    private void lingerUntilAcknowledged(TcpConnection c, ReadinessSignal signal, int seconds) {
         long deadline = stack.clock().nanos() + TimeUnit.SECONDS.toNanos(seconds);
         while (true) {
-            long seen = driver.readinessVersion();
+            long seen = signal.version();
             boolean done = driver.call(() -> switch (c.state()) {
                 case FIN_WAIT_1, CLOSING, LAST_ACK -> false;
                 default -> true;
@@ -576,7 +592,7 @@ public final class BsdSockets {
             if (done || left <= 0) {
                 return;
             }
-            driver.awaitReadiness(seen, left);
+            driver.await(signal, seen, left);
         }
     }
 

@@ -32,6 +32,8 @@ public final class EventLoop implements StackDriver, AutoCloseable {
     private final ReentrantLock readinessLock = new ReentrantLock();
     private final Condition readinessChanged = readinessLock.newCondition();
     private final CountDownLatch stopped = new CountDownLatch(1);
+    /** Signals that threads wait on now; close() wakes them all. */
+    private final java.util.Set<ReadinessSignal> waiting = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private volatile long readiness;
     private volatile boolean closing;
     /**
@@ -61,7 +63,7 @@ public final class EventLoop implements StackDriver, AutoCloseable {
     /** Creates the stack on {@code device}, starts the device and the loop thread, and announces the stack. */
     public static EventLoop start(StackConfig config, NetworkDevice device) {
         EventLoop loop = new EventLoop(config, device, SystemClock.INSTANCE, "netstack4j-loop-" + device.name());
-        if (device instanceof PolledDevice p && p.pollable()) {
+        if (device instanceof PolledDevice p && p.pollable() && !Boolean.getBoolean("netstack4j.readerThread")) {
             // The loop reads the device itself: frames reach the stack on this thread without a hand-off.
             loop.polled = p;
             p.startPolled(loop.stack::receive);
@@ -229,6 +231,21 @@ public final class EventLoop implements StackDriver, AutoCloseable {
         }
     }
 
+    /** Waits on the socket's own signal: only the threads blocked on that socket wake when it changes. */
+    @Override
+    public boolean await(ReadinessSignal signal, long seen, long timeoutNanos) {
+        if (inLoop()) {
+            throw new IllegalStateException("a blocking socket call on the event-loop thread would deadlock");
+        }
+        waiting.add(signal);
+        try {
+            // close() sets closing before it signals every registered waiter: one of the two sees the other.
+            return closing || signal.await(seen, timeoutNanos);
+        } finally {
+            waiting.remove(signal);
+        }
+    }
+
     /** Stops the loop, shuts the stack down (releasing every buffer) and closes the device. */
     @Override
     public void close() {
@@ -239,6 +256,9 @@ public final class EventLoop implements StackDriver, AutoCloseable {
         // transmit meanwhile, which a closed device drops and releases.
         stack.device().close();
         closing = true;
+        for (ReadinessSignal s : waiting) {
+            s.signal();
+        }
         LockSupport.unpark(thread);
         if (polled != null) {
             polled.wakeUp();

@@ -38,6 +38,8 @@ public final class TcpConnection {
     Errno error;
     /** Code that serves this connection on the stack's thread, told of every readiness change; null for none. */
     StreamHandler handler;
+    /** Signalled whenever this connection may have changed readiness (blocked callers wait on it). */
+    org.netstack4j.stack.ReadinessSignal readinessSignal;
     /** This connection waits in the layer's notification queue (so it is queued once per batch). */
     boolean notificationQueued;
     /** The connection ended by reset or timeout (reads fail, writes fail). */
@@ -1396,6 +1398,14 @@ public final class TcpConnection {
      */
     public void setHandler(StreamHandler h) {
         handler = h;
+    }
+
+    /**
+     * Who is told, on the stack's thread, whenever this socket may have changed readiness: the threads
+     * blocked on it wait on that signal. Null for none.
+     */
+    public void setReadinessSignal(org.netstack4j.stack.ReadinessSignal signal) {
+        readinessSignal = signal;
     }
 
     private int consume(byte[] dst, int off, int len, boolean peek) {

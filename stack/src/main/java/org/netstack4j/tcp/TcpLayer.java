@@ -128,6 +128,9 @@ public final class TcpLayer {
      */
     void signal(TcpConnection c) {
         stack.signalReadiness();
+        if (c.readinessSignal != null) {
+            c.readinessSignal.signal();
+        }
         if (c.handler != null && !c.notificationQueued) {
             c.notificationQueued = true;
             notifications.add(c);
@@ -138,6 +141,9 @@ public final class TcpLayer {
     }
 
     private void signal(TcpListener l) {
+        if (l.readinessSignal != null) {
+            l.readinessSignal.signal();
+        }
         if (l.acceptHandler != null && !l.notificationQueued) {
             l.notificationQueued = true;
             notifications.add(l);

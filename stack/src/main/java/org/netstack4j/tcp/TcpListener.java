@@ -26,6 +26,8 @@ public final class TcpListener {
     boolean keepAlive;
     /** Runs on the stack's thread when connections may be waiting to be accepted; null for none. */
     Runnable acceptHandler;
+    /** Signalled whenever connections may be waiting for accept or the listener closed. */
+    org.netstack4j.stack.ReadinessSignal readinessSignal;
     /** This listener waits in the layer's notification queue. */
     boolean notificationQueued;
     /** When this listener last sent a SYN cookie; only then are returning ACKs checked as cookies (Linux). */
@@ -71,6 +73,14 @@ public final class TcpListener {
      */
     public void setAcceptHandler(Runnable handler) {
         acceptHandler = handler;
+    }
+
+    /**
+     * Who is told, on the stack's thread, whenever this socket may have changed readiness: the threads
+     * blocked on it wait on that signal. Null for none.
+     */
+    public void setReadinessSignal(org.netstack4j.stack.ReadinessSignal signal) {
+        readinessSignal = signal;
     }
 
     /** True once closed. */
