@@ -219,21 +219,36 @@ public final class TcpConnection {
 
     /**
      * Passive open from a returning SYN cookie: the state the SYN,ACK would have created is rebuilt from the ACK
-     * ({@code seg}: SEQ = IRS + 1, ACK = ISS + 1) and the MSS the cookie carried; the ACK is then processed as
-     * the one that completes the handshake (RFC 9293 3.10.7.4), with any data it carries.
+     * ({@code seg}: SEQ = IRS + 1, ACK = ISS + 1), the MSS the cookie carried and, when the handshake used
+     * timestamps, the {@code options} its TSecr brought back (null: none, so no window scaling, SACK or ECN);
+     * the ACK is then processed as the one that completes the handshake (RFC 9293 3.10.7.4), with any data it
+     * carries.
      */
-    void acceptCookie(TcpListener listener, TcpInput seg, int cookieMss) {
+    void acceptCookie(TcpListener listener, TcpInput seg, int cookieMss, SynCookies.TimestampBits options) {
         parent = listener;
         state = LISTEN;
         rcv.irs = seg.seq - 1;
         rcv.nxt = seg.seq;
         rcv.advertisedRight = rcv.nxt;
         rcv.mss = layer.ourMss();
+        if (options != null) {
+            // What negotiateOptions would have decided from the SYN (the layer checked these are still offered).
+            timestamps = true;
+            tsRecent = seg.tsVal;
+            tsRecentAt = layer.now();
+            sackPermitted = options.sackPermitted();
+            rcv.wscaleOk = offerWscale >= 0 && options.windowScale() >= 0;
+            rcv.wscale = rcv.wscaleOk ? offerWscale : 0;
+            snd.wscale = rcv.wscaleOk ? options.windowScale() : 0;
+            ecn.ok = options.ecn() && profile.robustness().ecn() != 0;
+        }
+        lastAckSent = rcv.nxt; // the SYN,ACK acknowledged the SYN
         rcv.window(); // what the cookie's SYN,ACK offered: the whole receive buffer
         snd.iss = seg.ack - 1;
         snd.una = snd.iss;
         snd.nxt = snd.iss + 1;
         snd.max = snd.iss + 1;
+        snd.recover = snd.iss; // RFC 6582 3.2 step 1
         applyMss(cookieMss);
         snd.cc.reset(snd.mss);
         snd.wnd = seg.window;
