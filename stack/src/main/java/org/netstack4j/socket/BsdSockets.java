@@ -5,10 +5,12 @@ import static org.netstack4j.socket.SocketConstants.*;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.netstack4j.stack.NetStack;
 import org.netstack4j.stack.StackDriver;
+import org.netstack4j.tcp.StreamHandler;
 import org.netstack4j.tcp.TcpConnection;
 import org.netstack4j.tcp.TcpException;
 import org.netstack4j.tcp.TcpInfo;
@@ -455,6 +457,42 @@ public final class BsdSockets {
         return recv(fd, buf, off, len, 0);
     }
 
+    /**
+     * Not BSD: serves the connection of stream socket {@code fd} on the stack's own thread from now on, the way
+     * a service that set a connection up with blocking calls moves its data path into the event loop. The
+     * handler runs there after every change until it returns false, the connection ends (reset, timeout) or
+     * the descriptor is closed; the returned future completes then. The descriptor stays open: close it as
+     * usual afterwards. Blocking calls on it meanwhile see whatever the handler left.
+     */
+    public CompletableFuture<Void> serveOnStack(int fd, StreamHandler handler) {
+        Handle h = handle("serveOnStack", fd);
+        if (h.tcp == null) {
+            throw new ErrnoException("serveOnStack", Errno.EOPNOTSUPP);
+        }
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        check("serveOnStack", driver.call(() -> {
+            TcpConnection c = h.tcp.conn;
+            if (c == null || h.closed) {
+                return c == null ? Errno.ENOTCONN : Errno.EBADF;
+            }
+            h.tcp.served = done;
+            StreamHandler turn = conn -> {
+                boolean more = conn.state() != TcpState.CLOSED && handler.onReadiness(conn)
+                        && conn.state() != TcpState.CLOSED;
+                if (!more) {
+                    done.complete(null);
+                }
+                return more;
+            };
+            c.setHandler(turn);
+            if (!turn.onReadiness(c)) {
+                c.setHandler(null);
+            }
+            return null;
+        }));
+        return done;
+    }
+
     /** shutdown(2): SHUT_RD, SHUT_WR or SHUT_RDWR on a connected stream socket. */
     public void shutdown(int fd, int how) {
         Handle h = handle("shutdown", fd);
@@ -502,7 +540,11 @@ public final class BsdSockets {
                     stack.tcp().closeListener(s.listener);
                 }
                 if (s.conn != null) {
+                    s.conn.setHandler(null);
                     s.conn.userClose();
+                }
+                if (s.served != null) {
+                    s.served.complete(null);
                 }
                 if (s.portReserved) {
                     stack.tcp().releasePort(s.boundPort);

@@ -11,14 +11,16 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import org.netstack4j.link.NetworkDevice;
+import org.netstack4j.link.PolledDevice;
 import org.netstack4j.time.Clock;
 import org.netstack4j.time.Pollable;
 import org.netstack4j.time.SystemClock;
 
 /**
- * The production driver: one platform thread that owns a {@link NetStack}. Frames from the device's I/O
- * thread and socket calls from any thread (virtual threads included) are queued to it; between them it polls
- * the stack's timers and parks until the next deadline or the next queued item. Nothing else touches the
+ * The production driver: one platform thread that owns a {@link NetStack}. It reads a {@link PolledDevice}
+ * (the TAP) itself, in batches, and sleeps in that device's wait; frames from any other device's I/O thread
+ * and socket calls from any thread (virtual threads included) are queued to it. Between them it runs the
+ * stack's timers and handlers and sleeps until the next deadline, frame or queued item. Nothing else touches the
  * stack, so protocol code needs no locks.
  */
 public final class EventLoop implements StackDriver, AutoCloseable {
@@ -38,11 +40,18 @@ public final class EventLoop implements StackDriver, AutoCloseable {
      * at the inbox and producers read it after adding, so one of the two always sees the other (both volatile).
      */
     private volatile boolean parked;
+    /** Set when the device is read by this loop itself (see {@link PolledDevice}); else frames are queued. */
+    private PolledDevice polled;
+    /** Frames read from a polled device before timers, queued calls and handlers get a turn. */
+    private static final int FRAME_BATCH = 64;
+    /** Some socket may have changed since blocked callers were last woken; loop thread only. */
+    private boolean readinessDirty;
 
     private EventLoop(StackConfig config, NetworkDevice device, Clock clock, String name) {
         this.clock = clock;
         this.stack = new NetStack(config, device, clock);
-        this.stack.setReadinessListener(this::bumpReadiness);
+        // Coalesced: one wake-up of blocked callers per batch of work, not one per segment.
+        this.stack.setReadinessListener(() -> readinessDirty = true);
         // A Netty thread: Netty's pooled allocator keeps per-thread caches, and its object recyclers reuse buffer
         // objects, only on FastThreadLocalThreads; on a plain thread every frame would allocate a new ByteBuf.
         this.thread = new io.netty.util.concurrent.FastThreadLocalThread(this::run, name);
@@ -52,7 +61,13 @@ public final class EventLoop implements StackDriver, AutoCloseable {
     /** Creates the stack on {@code device}, starts the device and the loop thread, and announces the stack. */
     public static EventLoop start(StackConfig config, NetworkDevice device) {
         EventLoop loop = new EventLoop(config, device, SystemClock.INSTANCE, "netstack4j-loop-" + device.name());
-        device.start(loop::enqueueFrame);
+        if (device instanceof PolledDevice p && p.pollable()) {
+            // The loop reads the device itself: frames reach the stack on this thread without a hand-off.
+            loop.polled = p;
+            p.startPolled(loop.stack::receive);
+        } else {
+            device.start(loop::enqueueFrame);
+        }
         loop.thread.start();
         loop.call(() -> {
             loop.stack.start();
@@ -73,16 +88,27 @@ public final class EventLoop implements StackDriver, AutoCloseable {
     private void run() {
         try {
             while (!closing) {
+                // A polled device: read what is ready, at most a batch, so timers and socket calls get their
+                // turn under a flood and the handlers see the batch at once (in stack.poll()).
+                boolean moreFrames = polled != null && polled.readReady(FRAME_BATCH) == FRAME_BATCH;
                 drainInbox();
                 long next = stack.poll();
-                if (!inbox.isEmpty() || closing) {
+                if (readinessDirty) {
+                    readinessDirty = false;
+                    bumpReadiness();
+                }
+                if (moreFrames || !inbox.isEmpty() || closing) {
                     continue;
                 }
                 long wait = next == Pollable.NEVER ? MAX_PARK_NANOS : Math.min(MAX_PARK_NANOS, next - clock.nanos());
                 if (wait > 0) {
                     parked = true;
                     if (inbox.isEmpty() && !closing) {
-                        LockSupport.parkNanos(this, wait);
+                        if (polled != null) {
+                            polled.await(wait);
+                        } else {
+                            LockSupport.parkNanos(this, wait);
+                        }
                     }
                     parked = false;
                 }
@@ -90,13 +116,20 @@ public final class EventLoop implements StackDriver, AutoCloseable {
             drainInbox();
             stack.shutdown();
         } finally {
+            if (polled != null) {
+                polled.stopPolling();
+            }
             stopped.countDown();
         }
     }
 
     private void wake() {
         if (parked) {
-            LockSupport.unpark(thread);
+            if (polled != null) {
+                polled.wakeUp();
+            } else {
+                LockSupport.unpark(thread);
+            }
         }
     }
 
@@ -207,6 +240,9 @@ public final class EventLoop implements StackDriver, AutoCloseable {
         stack.device().close();
         closing = true;
         LockSupport.unpark(thread);
+        if (polled != null) {
+            polled.wakeUp();
+        }
         try {
             if (!stopped.await(5, TimeUnit.SECONDS)) {
                 throw new IllegalStateException("event loop did not stop within 5 s");

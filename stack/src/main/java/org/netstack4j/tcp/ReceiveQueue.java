@@ -247,10 +247,15 @@ public final class ReceiveQueue {
         return rcvNxt;
     }
 
-    /** Copies up to {@code len} in-order bytes into {@code dst}; returns how many; removes them unless peeking. */
+    /**
+     * Copies up to {@code len} in-order bytes into {@code dst} (a null {@code dst} drops them uncopied); returns
+     * how many; removes them unless peeking.
+     */
     public int read(byte[] dst, int off, int len, boolean peek) {
         int n = Math.min(len, readable());
-        ready.getBytes(ready.readerIndex(), dst, off, n);
+        if (dst != null) {
+            ready.getBytes(ready.readerIndex(), dst, off, n);
+        }
         if (!peek) {
             ready.skipBytes(n);
             ready.discardReadComponents();

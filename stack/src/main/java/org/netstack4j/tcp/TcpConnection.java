@@ -36,6 +36,10 @@ public final class TcpConnection {
     TcpListener parent;
     /** A pending error for the user: ECONNREFUSED, ECONNRESET, ETIMEDOUT. */
     Errno error;
+    /** Code that serves this connection on the stack's thread, told of every readiness change; null for none. */
+    StreamHandler handler;
+    /** This connection waits in the layer's notification queue (so it is queued once per batch). */
+    boolean notificationQueued;
     /** The connection ended by reset or timeout (reads fail, writes fail). */
     boolean reset;
     /** The user closed the socket: nobody will read; the connection finishes on its own. */
@@ -146,7 +150,7 @@ public final class TcpConnection {
             // could not arm the timer then; arm it now, or an idle connection would never probe (RFC 1122 4.2.3.6).
             armKeepalive();
         }
-        layer.signal();
+        layer.signal(this);
         layer.reschedule(this);
     }
 
@@ -783,7 +787,7 @@ public final class TcpConnection {
             } else {
                 retransmitAt = layer.now() + snd.rtt.rto();
             }
-            layer.signal();
+            layer.signal(this);
         } else if (sackPermitted) {
             sackRecovery.onOldAck(seg, seg.ack == snd.una && seg.payloadLength == 0 && seg.window == snd.wnd
                     && snd.una != snd.max && !seg.has(FIN));
@@ -964,7 +968,7 @@ public final class TcpConnection {
         if (rcv.nxt != before) {
             bytesReceived += rcv.nxt - before;
             lastDataReceivedAt = layer.now();
-            layer.signal();
+            layer.signal(this);
         }
         if (seg.has(FIN) && seg.seq + len == rcv.nxt) {
             // The FIN is next in order: step eight (RFC 9293 3.10.7.4) acknowledges data and FIN in one ACK.
@@ -1438,6 +1442,27 @@ public final class TcpConnection {
 
     /** Reads in-order data; sends a window update when the read opened the window enough. */
     public int read(byte[] dst, int off, int len, boolean peek) {
+        return consume(dst, off, len, peek);
+    }
+
+    /**
+     * Drops up to {@code len} in-order bytes unread, as a read into nowhere would (a discard or counting
+     * service needs no copy); returns how many. Window updates as for {@link #read}.
+     */
+    public int skip(int len) {
+        return consume(null, 0, len, false);
+    }
+
+    /**
+     * Hands this connection to {@code h}, which from now on runs on the stack's thread after every batch of
+     * work that may have changed the connection's readiness (data, room to write, end of stream, reset), until
+     * it returns false; null takes the handler away. Call on the stack's thread.
+     */
+    public void setHandler(StreamHandler h) {
+        handler = h;
+    }
+
+    private int consume(byte[] dst, int off, int len, boolean peek) {
         int before = rcv.offered();
         int n = rcv.queue.read(dst, off, len, peek);
         if (n > 0 && !peek && state.synchronizedState() && state != TIME_WAIT) {
@@ -1465,7 +1490,7 @@ public final class TcpConnection {
     public void shutdownRead() {
         readShutdown = true;
         rcv.queue.clear();
-        layer.signal();
+        layer.signal(this);
     }
 
     /** TCP_NODELAY. */

@@ -30,6 +30,7 @@ import org.netstack4j.wire.WireError;
  * every outgoing segment and runs the connections' timers from one queue.
  */
 public final class TcpLayer {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TcpLayer.class);
     private record Timer(long at, TcpConnection conn) implements Comparable<Timer> {
         @Override
         public int compareTo(Timer o) {
@@ -49,6 +50,8 @@ public final class TcpLayer {
     private final PriorityQueue<Timer> timers = new PriorityQueue<>();
     private final Map<TcpConnection, Long> scheduled = new HashMap<>();
     private final List<TcpTraceListener> traceListeners = new CopyOnWriteArrayList<>();
+    /** Connections and listeners whose handlers are to run (see {@link #deliverNotifications}). */
+    private final java.util.ArrayDeque<Object> notifications = new java.util.ArrayDeque<>();
     private final TcpSegment rx = new TcpSegment();
     /** The view outgoing headers are written through; reused, since only the stack's thread sends. */
     private final TcpSegment tx = new TcpSegment();
@@ -116,6 +119,72 @@ public final class TcpLayer {
 
     void signal() {
         stack.signalReadiness();
+    }
+
+    /**
+     * {@code c} may have changed readiness: tell the driver (blocked socket calls) and queue the connection's
+     * handler, and while it is still half-open the listener's accept handler, for {@link #deliverNotifications}.
+     * Handlers never run from inside segment processing, where the connection is half-updated.
+     */
+    void signal(TcpConnection c) {
+        stack.signalReadiness();
+        if (c.handler != null && !c.notificationQueued) {
+            c.notificationQueued = true;
+            notifications.add(c);
+        }
+        if (c.parent != null) {
+            signal(c.parent);
+        }
+    }
+
+    private void signal(TcpListener l) {
+        if (l.acceptHandler != null && !l.notificationQueued) {
+            l.notificationQueued = true;
+            notifications.add(l);
+        }
+    }
+
+    /**
+     * Runs the handlers queued since the last call, and those their own work queues, on the stack's thread. A
+     * handler that throws is logged and taken away; the stack goes on. Drivers call this after each batch.
+     *
+     * @return true if any handler ran (it may have armed timers)
+     */
+    public boolean deliverNotifications() {
+        boolean ran = false;
+        Object next;
+        while ((next = notifications.poll()) != null) {
+            ran = true;
+            if (next instanceof TcpConnection c) {
+                c.notificationQueued = false;
+                StreamHandler h = c.handler;
+                if (h == null) {
+                    continue;
+                }
+                boolean more;
+                try {
+                    more = h.onReadiness(c);
+                } catch (RuntimeException e) {
+                    LOG.warn("stream handler of {} threw; it is taken off the connection", c.tuple(), e);
+                    more = false;
+                }
+                if (!more && c.handler == h) {
+                    c.handler = null;
+                }
+            } else if (next instanceof TcpListener l) {
+                l.notificationQueued = false;
+                Runnable h = l.acceptHandler;
+                if (h != null) {
+                    try {
+                        h.run();
+                    } catch (RuntimeException e) {
+                        LOG.warn("accept handler of port {} threw; it is taken off the listener", l.localPort, e);
+                        l.acceptHandler = null;
+                    }
+                }
+            }
+        }
+        return ran;
     }
 
     /**
@@ -716,6 +785,7 @@ public final class TcpLayer {
             c.abort();
         }
         signal();
+        signal(l);
     }
 
     /** Reserves a port for a bound socket; false if in use (a listener, or a bound socket without reuse). */

@@ -24,6 +24,10 @@ public final class TcpListener {
     int sendBuffer;
     boolean noDelay;
     boolean keepAlive;
+    /** Runs on the stack's thread when connections may be waiting to be accepted; null for none. */
+    Runnable acceptHandler;
+    /** This listener waits in the layer's notification queue. */
+    boolean notificationQueued;
     /** When this listener last sent a SYN cookie; only then are returning ACKs checked as cookies (Linux). */
     long lastCookieSent = Long.MIN_VALUE;
 
@@ -59,6 +63,14 @@ public final class TcpListener {
     /** The next established connection, or null. */
     TcpConnection poll() {
         return acceptQueue.poll();
+    }
+
+    /**
+     * Has {@code handler} run on the stack's thread after every batch of work that queued connections for
+     * accept (or closed the listener); null takes it away. Call on the stack's thread.
+     */
+    public void setAcceptHandler(Runnable handler) {
+        acceptHandler = handler;
     }
 
     /** True once closed. */
