@@ -225,21 +225,36 @@ public final class TcpConnection {
 
     /**
      * Passive open from a returning SYN cookie: the state the SYN,ACK would have created is rebuilt from the ACK
-     * ({@code seg}: SEQ = IRS + 1, ACK = ISS + 1) and the MSS the cookie carried; the ACK is then processed as
-     * the one that completes the handshake (RFC 9293 3.10.7.4), with any data it carries.
+     * ({@code seg}: SEQ = IRS + 1, ACK = ISS + 1), the MSS the cookie carried and, when the handshake used
+     * timestamps, the {@code options} its TSecr brought back (null: none, so no window scaling, SACK or ECN);
+     * the ACK is then processed as the one that completes the handshake (RFC 9293 3.10.7.4), with any data it
+     * carries.
      */
-    void acceptCookie(TcpListener listener, TcpInput seg, int cookieMss) {
+    void acceptCookie(TcpListener listener, TcpInput seg, int cookieMss, SynCookies.TimestampBits options) {
         parent = listener;
         state = LISTEN;
         rcv.irs = seg.seq - 1;
         rcv.nxt = seg.seq;
         rcv.advertisedRight = rcv.nxt;
         rcv.mss = layer.ourMss();
+        if (options != null) {
+            // What negotiateOptions would have decided from the SYN (the layer checked these are still offered).
+            timestamps = true;
+            tsRecent = seg.tsVal;
+            tsRecentAt = layer.now();
+            sackPermitted = options.sackPermitted();
+            rcv.wscaleOk = offerWscale >= 0 && options.windowScale() >= 0;
+            rcv.wscale = rcv.wscaleOk ? offerWscale : 0;
+            snd.wscale = rcv.wscaleOk ? options.windowScale() : 0;
+            ecn.ok = options.ecn() && profile.robustness().ecn() != 0;
+        }
+        lastAckSent = rcv.nxt; // the SYN,ACK acknowledged the SYN
         rcv.window(); // what the cookie's SYN,ACK offered: the whole receive buffer
         snd.iss = seg.ack - 1;
         snd.una = snd.iss;
         snd.nxt = snd.iss + 1;
         snd.max = snd.iss + 1;
+        snd.recover = snd.iss; // RFC 6582 3.2 step 1
         applyMss(cookieMss);
         snd.cc.reset(snd.mss);
         snd.wnd = seg.window;
@@ -765,7 +780,6 @@ public final class TcpConnection {
             snd.retransmits = 0;
             persistBackoff = 0;
             if (sackPermitted) {
-                snd.board.acknowledge(snd.una);
                 sackRecovery.onNewAck(seg, acked, flightBefore);
             } else {
                 onNewAck(acked, flightBefore);
@@ -821,7 +835,14 @@ public final class TcpConnection {
             if (SeqNum.geq(snd.una, snd.recover)) {
                 // Full ACK (RFC 6582 3.2 step 6).
                 snd.inRecovery = false;
+                snd.prr.end();
                 snd.cc.onExitRecovery(snd.max - snd.una, layer.now());
+            } else if (profile.proportionalRateReduction()) {
+                // Partial ACK with PRR (RFC 6937 section 3): what it delivered sets how much may follow; the next
+                // hole is presumed lost and resent at once all the same (RFC 6582 3.2 step 5), counted in prr_out.
+                int delivered = snd.prr.partialAck(acked, snd.mss);
+                reduceRate(delivered, newRenoPipe() - Math.min(snd.mss, snd.flight()));
+                retransmitFirst("FAST_RETRANSMIT");
             } else {
                 // Partial ACK: retransmit the next hole at once and stay in recovery (RFC 6582 3.2 step 5).
                 retransmitFirst("FAST_RETRANSMIT");
@@ -844,14 +865,42 @@ public final class TcpConnection {
     /** RFC 5681 3.2: the third duplicate ACK starts fast retransmit and fast recovery. */
     private void onDuplicateAck() {
         snd.dupAcks++;
+        boolean prr = profile.proportionalRateReduction();
         if (snd.inRecovery) {
-            snd.cc.onDuplicateAckInRecovery();
+            if (prr) {
+                reduceRate(snd.prr.duplicateAck(snd.mss, snd.flight()), newRenoPipe());
+            } else {
+                snd.cc.onDuplicateAckInRecovery();
+            }
         } else if (snd.dupAcks == 3 && SeqNum.geq(snd.una, snd.recover)) {
             // RFC 6582 3.2 step 2: no new recovery until the previous one's data is acknowledged.
             snd.inRecovery = true;
             snd.recover = snd.max;
-            snd.cc.onEnterRecovery(snd.max - snd.una, layer.now(), false);
+            int flight = snd.max - snd.una;
+            snd.cc.onEnterRecovery(flight, layer.now(), !prr);
+            snd.prr.start(flight);
+            if (prr) {
+                // The two duplicate ACKs before this one delivered data too, but before recovery (RFC 6937 counts
+                // this ACK's only); all three took their segments out of the pipe, and so did the lost one.
+                snd.prr.duplicateAcksBefore(snd.dupAcks - 1, snd.mss, flight);
+                reduceRate(snd.prr.duplicateAck(snd.mss, flight), newRenoPipe() - Math.min(snd.mss, flight));
+            }
             retransmitFirst("FAST_RETRANSMIT");
+        }
+    }
+
+    /**
+     * Without SACK, the RFC 6675 pipe as Linux estimates it: what is outstanding less one MSS per duplicate ACK
+     * (the retransmitted hole counts as in flight again).
+     */
+    private int newRenoPipe() {
+        return snd.flight() - snd.prr.duplicateBytes();
+    }
+
+    /** PRR (RFC 6937 section 3) for an ACK that delivered {@code delivered} bytes and left {@code pipe}. */
+    private void reduceRate(int delivered, int pipe) {
+        if (delivered > 0) {
+            snd.cc.setRecoveryWindow(pipe + snd.prr.sendCount(delivered, pipe, snd.cc.ssthresh(), snd.mss));
         }
     }
 
@@ -997,10 +1046,7 @@ public final class TcpConnection {
         if (sackPermitted && sackRecovery.active()) {
             sackRecovery.output();
         } else {
-            // Limited Transmit (RFC 3042): the first and second duplicate ACKs each let one new segment out
-            // beyond cwnd, so that a small window still produces the third duplicate ACK.
-            int limitedTransmit = snd.inRecovery ? 0 : Math.min(snd.dupAcks, 2) * snd.mss;
-            while (sendNext(snd.una + Math.min(snd.wnd, snd.cc.cwnd() + limitedTransmit) - snd.nxt)) {
+            while (sendNext(usableWithoutSack())) {
                 // keep sending
             }
         }
@@ -1014,6 +1060,21 @@ public final class TcpConnection {
         if (sackPermitted) {
             sackRecovery.armProbe();
         }
+    }
+
+    /**
+     * Bytes the congestion and receive windows let out now without SACK. Limited Transmit (RFC 3042): the first
+     * and second duplicate ACKs each let one new segment out beyond cwnd, so that a small window still produces
+     * the third duplicate ACK. In recovery with PRR cwnd is pipe + sndcnt, and the pipe excludes what the
+     * duplicate ACKs reported delivered (RFC 6937); otherwise the inflated cwnd is compared with the flight.
+     */
+    private int usableWithoutSack() {
+        int receiveWindow = snd.una + snd.wnd - snd.nxt;
+        if (snd.inRecovery && profile.proportionalRateReduction()) {
+            return Math.min(receiveWindow, snd.cc.cwnd() - newRenoPipe());
+        }
+        int limitedTransmit = snd.inRecovery ? 0 : Math.min(snd.dupAcks, 2) * snd.mss;
+        return Math.min(receiveWindow, snd.una + snd.cc.cwnd() + limitedTransmit - snd.nxt);
     }
 
     /**
@@ -1071,6 +1132,7 @@ public final class TcpConnection {
         boolean newData = SeqNum.geq(seq, snd.max);
         int flags = ACK | (push ? PSH : pushFlag(seq, len, fin)) | (fin ? FIN : 0);
         layer.sendSegment(this, flags, seq, seq - snd.una, len);
+        snd.prr.onSend(len + (fin ? 1 : 0));
         snd.lastSendAt = layer.now();
         if (len > 0) {
             lastDataSentAt = layer.now();
@@ -1122,6 +1184,7 @@ public final class TcpConnection {
         boolean fin = snd.finSeqValid && len == outstandingData;
         int flags = ACK | (fin ? FIN : 0) | pushFlag(snd.una, len, fin);
         layer.sendSegment(this, flags, snd.una, 0, len);
+        snd.prr.onSend(len + (fin ? 1 : 0));
     }
 
     /**
@@ -1252,6 +1315,7 @@ public final class TcpConnection {
                 snd.cc.onRetransmitTimeout(snd.max - snd.una, layer.now());
                 snd.recover = snd.max; // RFC 6582 3.2 step 4 (after a timeout): no fast retransmit below this
                 snd.inRecovery = false;
+                snd.prr.end();
                 snd.dupAcks = 0;
                 if (sackPermitted && snd.board.size() > 0) {
                     // With a scoreboard nothing goes back: what is SACKed stays delivered (RFC 6675 5.1).

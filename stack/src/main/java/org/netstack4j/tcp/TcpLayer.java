@@ -529,29 +529,49 @@ public final class TcpLayer {
     }
 
     /**
-     * Answers a SYN statelessly (RFC 4987 3.6): a SYN,ACK whose ISS is a {@link SynCookies cookie}. Without
-     * timestamps a cookie can only carry the MSS, so the connection goes without window scaling, SACK and ECN,
-     * as it does in Linux. Hook for timestamps: when the SYN carries TSopt, the SYN,ACK's TSval should end in
-     * {@link SynCookies#timestampBits} and {@link #acceptCookie} read them back from the ACK's TSecr.
+     * Answers a SYN statelessly (RFC 4987 3.6): a SYN,ACK whose ISS is a {@link SynCookies cookie}. As in Linux
+     * (tcp_conn_request, cookie_init_timestamp): when the SYN carries timestamps (and we use them) the SYN,ACK
+     * agrees to window scaling, SACK and ECN as a stateful one would, and its TSval's clock part ends in the
+     * {@link SynCookies.TimestampBits} that let {@link #acceptCookie} rebuild them from the ACK's TSecr; without
+     * timestamps the cookie can only carry the MSS, so the SYN,ACK offers nothing else.
      */
     private void sendCookieSynAck(TcpListener l, TcpInput in, int localIp, int remoteIp, int remotePort,
                                   int localPort) {
-        int iss = cookies.make(localIp, localPort, remoteIp, remotePort, in.seq, in.mss, now());
+        boolean ts = offerTimestamps && in.hasTimestamps;
+        boolean sack = ts && offerSack && profile.sack() && in.sackPermitted;
+        int wscale = ts && offerWindowScale && in.wscale >= 0 ? windowShiftFor(l.receiveBuffer) : -1;
+        boolean ecn = ts && profile.robustness().ecn() != 0 && Ecn.isSetupSyn(in.flags);
+        SynCookies.TimestampBits bits = ts ? new SynCookies.TimestampBits(wscale >= 0 ? in.wscale : -1, sack, ecn)
+                : null;
+        int iss = cookies.make(localIp, localPort, remoteIp, remotePort, in.seq, in.mss, bits, now());
         l.lastCookieSent = now();
-        int window = Math.min(l.receiveBuffer, 65_535);
-        txOptions.syn(ourMss(), false, false, 0, 0, -1); // MSS only: the cookie carries nothing else
+        int window = Math.min(l.receiveBuffer, TcpReceiver.MAX_UNSCALED_WINDOW); // a SYN's window is never scaled
+        int tsVal = ts ? SynCookies.timestampClock(bits, now())
+                + timestampOffset(localIp, localPort, remoteIp, remotePort) : 0;
+        txOptions.syn(ourMss(), sack, ts, tsVal, ts ? in.tsVal : 0, wscale);
         ByteBuf f = stack.ipv4().allocate(TcpSegment.MIN_HEADER_LENGTH + txOptions.length());
-        writeHeader(f, Ipv4Layer.TRANSPORT_OFFSET, localPort, remotePort, iss, in.seq + 1, SYN | ACK, window, 0,
-                localIp, remoteIp, txOptions);
+        writeHeader(f, Ipv4Layer.TRANSPORT_OFFSET, localPort, remotePort, iss, in.seq + 1,
+                SYN | ACK | (ecn ? TcpSegment.ECE : 0), window, 0, localIp, remoteIp, txOptions);
         count(Counter.TCP_SYNCOOKIES_SENT);
         transmit(f, remoteIp);
     }
 
-    /** An ACK that may return a cookie: if it does, the connection is created (Linux cookie_v4_check). */
+    /**
+     * An ACK that may return a cookie: if it does, the connection is created (Linux cookie_v4_check) with the
+     * options its TSecr brings back. As in Linux cookie_timestamp_decode, the cookie fails if it needs an option
+     * we no longer use (the stack's settings changed since the SYN,ACK); ECN then merely stays off.
+     */
     private boolean acceptCookie(TcpListener l, TcpInput in, int localIp, int remoteIp, int remotePort,
                                  int localPort) {
-        int mss = cookies.check(localIp, localPort, remoteIp, remotePort, in.seq - 1, in.ack - 1, now());
-        if (mss == 0) {
+        int echoedClock = in.tsEcr - timestampOffset(localIp, localPort, remoteIp, remotePort);
+        SynCookies.Accepted cookie = cookies.check(localIp, localPort, remoteIp, remotePort, in.seq - 1, in.ack - 1,
+                in.hasTimestamps, echoedClock, now());
+        if (cookie == null) {
+            return false;
+        }
+        SynCookies.TimestampBits options = cookie.options();
+        if (options != null && (!offerTimestamps || options.sackPermitted() && !(offerSack && profile.sack())
+                || options.windowScale() >= 0 && !offerWindowScale)) {
             return false;
         }
         count(Counter.TCP_SYNCOOKIES_RECV);
@@ -562,7 +582,7 @@ public final class TcpLayer {
             return true;
         }
         TcpConnection c = passiveConnection(l, localIp, remoteIp, remotePort, localPort);
-        c.acceptCookie(l, in, mss);
+        c.acceptCookie(l, in, cookie.mss(), options);
         return true;
     }
 
