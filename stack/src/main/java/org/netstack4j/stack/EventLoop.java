@@ -54,6 +54,8 @@ public final class EventLoop implements StackDriver, AutoCloseable {
         this.stack = new NetStack(config, device, clock);
         // Coalesced: one wake-up of blocked callers per batch of work, not one per segment.
         this.stack.setReadinessListener(() -> readinessDirty = true);
+        // Frames arrive here in batches, each followed by stack.poll(): one ACK per batch of in-order data.
+        this.stack.tcp().setAckCoalescing(true);
         // A Netty thread: Netty's pooled allocator keeps per-thread caches, and its object recyclers reuse buffer
         // objects, only on FastThreadLocalThreads; on a plain thread every frame would allocate a new ByteBuf.
         this.thread = new io.netty.util.concurrent.FastThreadLocalThread(this::run, name);

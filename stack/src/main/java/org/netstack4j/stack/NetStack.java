@@ -118,7 +118,10 @@ public final class NetStack implements Pollable {
         long next = arp.poll(now);
         next = Math.min(next, ipv4.poll(now));
         long tcpNext = tcp.poll(now);
-        if (tcp.deliverNotifications()) {
+        boolean handled = tcp.deliverNotifications();
+        // After the handlers: an ACK held for the end of the batch may have gone out on their replies.
+        tcp.flushBatchAcks();
+        if (handled) {
             // Handlers may have written (arming timers) or closed connections.
             tcpNext = tcp.poll(now);
         }

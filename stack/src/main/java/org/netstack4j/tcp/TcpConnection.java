@@ -40,6 +40,10 @@ public final class TcpConnection {
     StreamHandler handler;
     /** Signalled whenever this connection may have changed readiness (blocked callers wait on it). */
     org.netstack4j.stack.ReadinessSignal readinessSignal;
+    /** The user set the buffer sizes: no autotuning. */
+    boolean sendBufferLocked;
+    /** An ACK is due when the current batch of frames is done (see {@link TcpLayer#ackAtEndOfBatch}). */
+    boolean ackAtEndOfBatch;
     /** This connection waits in the layer's notification queue (so it is queued once per batch). */
     boolean notificationQueued;
     /** The connection ended by reset or timeout (reads fail, writes fail). */
@@ -831,6 +835,7 @@ public final class TcpConnection {
 
     /** Congestion control on new data acknowledged (RFC 5681 3.1, RFC 6582 for leaving recovery). */
     private void onNewAck(int acked, int flightBefore) {
+        expandSendBuffer();
         if (snd.inRecovery) {
             if (SeqNum.geq(snd.una, snd.recover)) {
                 // Full ACK (RFC 6582 3.2 step 6).
@@ -1007,7 +1012,11 @@ public final class TcpConnection {
         } else {
             now = rcv.unackedSegments >= 2 || segmentLength >= 2 * rcv.mss;
         }
-        if (now) {
+        if (now && profile.isLinux() && layer.coalescesAcks() && rcv.nxt - lastAckSent < TcpLayer.MAX_COALESCED_ACK) {
+            // Like Linux acknowledging a GRO aggregate once: the ACK goes out when this batch of frames is done,
+            // covering every in-order segment of the batch (and riding on a reply if a handler writes one).
+            layer.ackAtEndOfBatch(this);
+        } else if (now) {
             sendAck();
         } else if (delayedAckAt == Pollable.NEVER) {
             delayedAckAt = layer.now() + profile.delayedAck().toNanos();
@@ -1027,6 +1036,7 @@ public final class TcpConnection {
 
     /** Called after anything sent an ACK: nothing is waiting to be acknowledged any more. */
     void ackSent() {
+        ackAtEndOfBatch = false;
         lastAckSent = rcv.nxt;
         rcv.unackedSegments = 0;
         delayedAckAt = Pollable.NEVER;
@@ -1479,7 +1489,11 @@ public final class TcpConnection {
             int after = rcv.window();
             // RFC 9293 3.8.6.2.2 / RFC 1122 4.2.3.3: tell the peer when the window grew by a useful amount.
             if (after > before && (before == 0 || after - before >= Math.min(rcv.queue.limit() / 2, rcv.mss))) {
-                sendAck();
+                if (profile.isLinux() && layer.coalescesAcks()) {
+                    layer.ackAtEndOfBatch(this); // a reply written in the same batch carries the update
+                } else {
+                    sendAck();
+                }
             }
         }
         return n;
@@ -1538,6 +1552,22 @@ public final class TcpConnection {
     public void setBuffers(int receive, int send) {
         rcv.queue.setLimit(receive);
         snd.queue.setLimit(send);
+        sendBufferLocked = true; // as in Linux, a buffer size the user set is no longer tuned
+    }
+
+    /**
+     * Linux's send-buffer autotuning (tcp_sndbuf_expand), in the linux profile unless the user set SO_SNDBUF:
+     * the send queue may hold twice the congestion window, up to tcp_wmem[2] (4 MiB), so that a fast path is
+     * not held to the 128 KiB default while the window grows.
+     */
+    private void expandSendBuffer() {
+        if (sendBufferLocked || !profile.isLinux()) {
+            return;
+        }
+        long want = Math.min(TcpLayer.LINUX_TCP_WMEM_MAX, 2L * snd.cc.cwnd());
+        if (want > snd.queue.limit()) {
+            snd.queue.setLimit((int) want);
+        }
     }
 
     // ---------------------------------------------------------------- views

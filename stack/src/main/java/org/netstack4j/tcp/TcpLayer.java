@@ -50,6 +50,10 @@ public final class TcpLayer {
     private final PriorityQueue<Timer> timers = new PriorityQueue<>();
     private final Map<TcpConnection, Long> scheduled = new HashMap<>();
     private final List<TcpTraceListener> traceListeners = new CopyOnWriteArrayList<>();
+    /** Connections with an ACK due at the end of the batch (see {@link #ackAtEndOfBatch}). */
+    private final java.util.ArrayDeque<TcpConnection> batchAcks = new java.util.ArrayDeque<>();
+    /** Whether the driver delivers frames in batches and calls {@link #flushBatchAcks} after each. */
+    private boolean coalesceAcks;
     /** Connections and listeners whose handlers are to run (see {@link #deliverNotifications}). */
     private final java.util.ArrayDeque<Object> notifications = new java.util.ArrayDeque<>();
     private final TcpSegment rx = new TcpSegment();
@@ -75,6 +79,8 @@ public final class TcpLayer {
 
     /** Linux's default tcp_rmem[2] (6 MiB): the buffer autotuning may grow to, which sets Linux's window shift. */
     public static final int LINUX_TCP_RMEM_MAX = 6 * 1024 * 1024;
+    /** Linux tcp_wmem[2]: how far send-buffer autotuning may grow a connection's send queue. */
+    public static final int LINUX_TCP_WMEM_MAX = 4 * 1024 * 1024;
 
     /** TCP for {@code stack} with the given profile and ISN key. */
     public TcpLayer(NetStack stack, TcpProfile profile, byte[] isnKey) {
@@ -147,6 +153,45 @@ public final class TcpLayer {
         if (l.acceptHandler != null && !l.notificationQueued) {
             l.notificationQueued = true;
             notifications.add(l);
+        }
+    }
+
+    /** The most in-order data one coalesced ACK may cover: Linux's largest GRO aggregate. */
+    static final int MAX_COALESCED_ACK = 65536;
+
+    /**
+     * Lets the linux profile acknowledge a batch of in-order segments with one ACK when the batch is done, as
+     * Linux acknowledges a GRO aggregate (up to 64 KiB) once, instead of every second segment (RFC 5681 4.2's
+     * SHOULD, which Linux's receive offload bends the same way). Out-of-order data, hole fills, FINs and the
+     * first segments of a connection (quick ACKs) are still acknowledged at once. For drivers that read frames
+     * in batches and call {@link NetStack#poll()} after each (the event loop); off by default, so that a stack
+     * fed one segment at a time answers each at once.
+     */
+    public void setAckCoalescing(boolean on) {
+        coalesceAcks = on;
+    }
+
+    boolean coalescesAcks() {
+        return coalesceAcks;
+    }
+
+    void ackAtEndOfBatch(TcpConnection c) {
+        if (!c.ackAtEndOfBatch) {
+            c.ackAtEndOfBatch = true;
+            batchAcks.add(c);
+        }
+    }
+
+    /** Sends the ACKs that were held for the end of the batch and not yet sent with something else. */
+    public void flushBatchAcks() {
+        TcpConnection c;
+        while ((c = batchAcks.poll()) != null) {
+            if (c.ackAtEndOfBatch) {
+                c.ackAtEndOfBatch = false;
+                if (c.state != TcpState.CLOSED) {
+                    c.sendAck();
+                }
+            }
         }
     }
 
