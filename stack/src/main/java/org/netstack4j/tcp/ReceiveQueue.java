@@ -119,6 +119,9 @@ public final class ReceiveQueue {
      * (unsigned halves), or {@link #NO_OVERLAP}: the duplicate a D-SACK reports (RFC 2883 4.1.3).
      */
     public long heldOverlap(int seq, int end) {
+        if (outOfOrder.isEmpty()) {
+            return NO_OVERLAP; // the common case, answered without boxing a key
+        }
         Map.Entry<Integer, ByteBuf> e = outOfOrder.floorEntry(seq);
         if (e == null || SeqNum.leq(e.getKey() + e.getValue().readableBytes(), seq)) {
             e = outOfOrder.higherEntry(seq);
@@ -148,6 +151,9 @@ public final class ReceiveQueue {
      * then the rest in sequence order (RFC 2018 4: as many as fit). Returns the new count.
      */
     int sackBlocks(int rcvNxt, int first, int[] left, int[] right, int n, int max) {
+        if (runs.isEmpty()) {
+            return n; // nothing held out of order: no iterators to allocate
+        }
         int start = n;
         n = addBlock(rcvNxt, first, left, right, start, n, max);
         for (int seq : recent) {
@@ -242,8 +248,10 @@ public final class ReceiveQueue {
         while (!runs.isEmpty() && SeqNum.leq(runs.firstKey(), rcvNxt)) {
             runs.pollFirstEntry();
         }
-        int nxt = rcvNxt;
-        recent.removeIf(seq -> SeqNum.lt(seq, nxt));
+        if (!recent.isEmpty()) {
+            int nxt = rcvNxt;
+            recent.removeIf(seq -> SeqNum.lt(seq, nxt));
+        }
         return rcvNxt;
     }
 

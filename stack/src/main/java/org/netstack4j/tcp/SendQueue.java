@@ -3,7 +3,7 @@ package org.netstack4j.tcp;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.CompositeByteBuf;
-import java.util.ArrayDeque;
+import org.netstack4j.collect.LongRing;
 
 /**
  * The sender's bytes from SND.UNA onwards: sent but unacknowledged, then not yet sent. Offsets are relative
@@ -16,7 +16,7 @@ public final class SendQueue {
     private final CompositeByteBuf data;
     private int limit;
     /** Where writes ended, counted in bytes ever queued, ascending; only those beyond the acknowledged front. */
-    private final ArrayDeque<Long> writeEnds = new ArrayDeque<>();
+    private final LongRing writeEnds = new LongRing(4);
     /** Bytes acknowledged and dropped so far. */
     private long dropped;
 
@@ -64,16 +64,22 @@ public final class SendQueue {
             return false;
         }
         long at = dropped + offset;
-        long last = writeEnds.peekLast();
+        long last = writeEnds.last();
         if (at >= last) {
             return at == last; // the common case: new data up to the latest write
         }
-        for (long end : writeEnds) {
-            if (end >= at) {
-                return end == at;
+        // A retransmission: the first write end at or after the segment's end, by binary search (ascending).
+        int lo = 0;
+        int hi = writeEnds.size() - 1; // writeEnds.get(hi) > at
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (writeEnds.get(mid) >= at) {
+                hi = mid;
+            } else {
+                lo = mid + 1;
             }
         }
-        return false;
+        return writeEnds.get(lo) == at;
     }
 
     /** Copies {@code len} bytes starting {@code offset} bytes after SND.UNA into {@code dst} at {@code index}. */
@@ -87,8 +93,8 @@ public final class SendQueue {
         data.skipBytes(skipped);
         data.discardReadComponents();
         dropped += skipped;
-        while (!writeEnds.isEmpty() && writeEnds.peekFirst() <= dropped) {
-            writeEnds.pollFirst();
+        while (!writeEnds.isEmpty() && writeEnds.first() <= dropped) {
+            writeEnds.removeFirst();
         }
     }
 
