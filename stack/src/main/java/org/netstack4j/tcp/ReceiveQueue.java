@@ -1,8 +1,6 @@
 package org.netstack4j.tcp;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.CompositeByteBuf;
 import java.util.ArrayDeque;
 import java.util.Map;
 import java.util.TreeMap;
@@ -14,7 +12,8 @@ import java.util.TreeMap;
  * overlapping and duplicate bytes are trimmed so each byte is stored once.
  */
 public final class ReceiveQueue {
-    private final CompositeByteBuf ready;
+    /** In-order bytes: pieces of the frames they arrived in, each holding a reference to its frame. */
+    private final ByteRangeQueue ready = new ByteRangeQueue(4);
     /** Out-of-order segments keyed by sequence number, compared wrap-safely. */
     private final TreeMap<Integer, ByteBuf> outOfOrder = new TreeMap<>((a, b) -> Integer.compare(a - b, 0));
     private int outOfOrderBytes;
@@ -31,14 +30,13 @@ public final class ReceiveQueue {
     public static final long NO_OVERLAP = Long.MIN_VALUE;
 
     /** A queue for a receive buffer of {@code limit} bytes (SO_RCVBUF). */
-    public ReceiveQueue(ByteBufAllocator alloc, int limit) {
-        this.ready = alloc.compositeBuffer(1024);
+    public ReceiveQueue(int limit) {
         this.limit = limit;
     }
 
     /** In-order bytes the application may read. */
     public int readable() {
-        return ready.readableBytes();
+        return ready.readable();
     }
 
     /** Bytes held out of order. */
@@ -85,7 +83,7 @@ public final class ReceiveQueue {
             len -= skip;
         }
         if (seq == rcvNxt) {
-            ready.addComponent(true, buf.retainedSlice(index, len));
+            ready.add(buf.retain(), index, len);
             rcvNxt += len;
             return drainInOrder(rcvNxt);
         }
@@ -239,7 +237,7 @@ public final class ReceiveQueue {
             if (skip < b.readableBytes()) {
                 b.skipBytes(skip);
                 rcvNxt += b.readableBytes();
-                ready.addComponent(true, b);
+                ready.add(b, b.readerIndex(), b.readableBytes());
             } else {
                 b.release();
             }
@@ -257,20 +255,13 @@ public final class ReceiveQueue {
 
     /** Copies up to {@code len} in-order bytes into {@code dst}; returns how many; removes them unless peeking. */
     public int read(byte[] dst, int off, int len, boolean peek) {
-        int n = Math.min(len, readable());
-        ready.getBytes(ready.readerIndex(), dst, off, n);
-        if (!peek) {
-            ready.skipBytes(n);
-            ready.discardReadComponents();
-        }
-        return n;
+        return ready.read(dst, off, len, peek);
     }
 
     /** Drops every byte held (the application will never read them). */
     public int clear() {
         int n = readable();
-        ready.skipBytes(n);
-        ready.discardReadComponents();
+        ready.clear();
         outOfOrder.values().forEach(ByteBuf::release);
         outOfOrder.clear();
         runs.clear();
@@ -282,6 +273,5 @@ public final class ReceiveQueue {
     /** Releases everything. */
     public void release() {
         clear();
-        ready.release();
     }
 }

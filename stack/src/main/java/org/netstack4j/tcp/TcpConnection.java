@@ -106,7 +106,7 @@ public final class TcpConnection extends DeadlineHeap.Entry {
         this.remoteIp = remoteIp;
         this.remotePort = remotePort;
         this.snd = new TcpSender(profile, layer.alloc(), sndBuf);
-        this.rcv = new TcpReceiver(layer.alloc(), rcvBuf, profile.quickAcks());
+        this.rcv = new TcpReceiver(rcvBuf, profile.quickAcks());
         this.sackRecovery = new SackRecovery(this);
         this.keepIdle = profile.keepaliveIdle().toNanos();
         this.keepInterval = profile.keepaliveInterval().toNanos();
