@@ -6,9 +6,9 @@ import java.nio.ByteBuffer;
 /**
  * A FIFO of byte ranges that live in other buffers: each piece is a buffer the queue holds one reference to, with
  * the index and length of its bytes in it. It replaces a {@code CompositeByteBuf} for the receiver's in-order
- * bytes: adding a segment's payload stores three values in ring arrays instead of allocating a component and a
- * slice, and reading copies through the buffer's internal NIO view instead of a duplicate made per call, so a
- * steady flow of segments allocates nothing here. The buffers' own indices are never touched, so a frame may back
+ * bytes and the sender's queue: adding a piece stores three values in ring arrays instead of allocating a
+ * component (and, on receive, a slice), and reading copies through the buffer's internal NIO view instead of a
+ * duplicate made per call, so a steady flow of segments allocates nothing here. The buffers' own indices are never touched, so a frame may back
  * several pieces. Owned by the stack's thread.
  */
 final class ByteRangeQueue {
@@ -56,6 +56,34 @@ final class ByteRangeQueue {
         lengths[at] = len;
         count++;
         bytes += len;
+    }
+
+    /** Grows the last piece by {@code n} bytes that its buffer now holds after it. */
+    void extendLast(int n) {
+        lengths[(head + count - 1) & (bufs.length - 1)] += n;
+        bytes += n;
+    }
+
+    /** Copies the {@code len} bytes found {@code offset} bytes after the front into {@code dst} at {@code index}. */
+    void copy(int offset, ByteBuf dst, int index, int len) {
+        if (offset < 0 || len < 0 || offset + len > bytes) {
+            throw new IndexOutOfBoundsException("offset " + offset + " length " + len + " of " + bytes);
+        }
+        int i = 0;
+        int at = head;
+        while (offset >= lengths[at]) {
+            offset -= lengths[at];
+            at = (head + ++i) & (bufs.length - 1);
+        }
+        while (len > 0) {
+            int k = Math.min(len, lengths[at] - offset);
+            // Into a pooled direct buffer this goes through dst's internal NIO view: no allocation.
+            bufs[at].getBytes(starts[at] + offset, dst, index, k);
+            index += k;
+            len -= k;
+            offset = 0;
+            at = (head + ++i) & (bufs.length - 1);
+        }
     }
 
     /**

@@ -2,7 +2,6 @@ package org.netstack4j.tcp;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.CompositeByteBuf;
 import org.netstack4j.collect.LongRing;
 
 /**
@@ -13,22 +12,26 @@ import org.netstack4j.collect.LongRing;
  * a write with PSH, RFC 9293 3.9.1 "PUSH").
  */
 public final class SendQueue {
-    private final CompositeByteBuf data;
+    /** The bytes, in chunks we allocate and fill: written at the tail, dropped from the front when acknowledged. */
+    private final ByteRangeQueue data = new ByteRangeQueue(4);
+    /** The last chunk, while it has room for the next write; null when none. */
+    private ByteBuf tail;
     private int limit;
     /** Where writes ended, counted in bytes ever queued, ascending; only those beyond the acknowledged front. */
     private final LongRing writeEnds = new LongRing(4);
+    /** Smallest chunk allocated for a write (pooled buffers round small sizes up anyway). */
+    private static final int MIN_CHUNK = 16 * 1024;
     /** Bytes acknowledged and dropped so far. */
     private long dropped;
 
     /** A queue holding at most {@code limit} bytes (SO_SNDBUF). */
-    public SendQueue(ByteBufAllocator alloc, int limit) {
-        this.data = alloc.compositeBuffer(1024);
+    public SendQueue(int limit) {
         this.limit = limit;
     }
 
     /** Bytes held (unacknowledged plus unsent). */
     public int size() {
-        return data.readableBytes();
+        return data.readable();
     }
 
     /** Room left before the queue is full. */
@@ -49,12 +52,24 @@ public final class SendQueue {
     /** Copies up to {@link #free()} bytes from {@code src} (array, offset, length); returns how many. */
     public int write(byte[] src, int off, int len, ByteBufAllocator alloc) {
         int n = Math.min(len, free());
-        if (n > 0) {
-            ByteBuf chunk = alloc.buffer(n);
-            chunk.writeBytes(src, off, n);
-            data.addComponent(true, chunk);
-            writeEnds.addLast(dropped + size());
+        if (n <= 0) {
+            return 0;
         }
+        int done = 0;
+        if (tail != null && tail.isWritable()) {
+            done = Math.min(n, tail.writableBytes());
+            tail.writeBytes(src, off, done);
+            data.extendLast(done);
+        }
+        if (done < n) {
+            // Chunks of at least MIN_CHUNK bytes, so that many small writes share a few buffers.
+            int rest = n - done;
+            ByteBuf chunk = alloc.buffer(Math.max(rest, Math.min(MIN_CHUNK, limit)));
+            chunk.writeBytes(src, off + done, rest);
+            data.add(chunk, 0, rest);
+            tail = chunk;
+        }
+        writeEnds.addLast(dropped + size());
         return n;
     }
 
@@ -84,14 +99,15 @@ public final class SendQueue {
 
     /** Copies {@code len} bytes starting {@code offset} bytes after SND.UNA into {@code dst} at {@code index}. */
     public void copy(int offset, ByteBuf dst, int index, int len) {
-        data.getBytes(data.readerIndex() + offset, dst, index, len);
+        data.copy(offset, dst, index, len);
     }
 
     /** Drops {@code n} acknowledged bytes from the front. */
     public void acknowledge(int n) {
-        int skipped = Math.min(n, data.readableBytes());
-        data.skipBytes(skipped);
-        data.discardReadComponents();
+        int skipped = data.skip(n);
+        if (data.pieces() == 0) {
+            tail = null; // released with the last piece
+        }
         dropped += skipped;
         while (!writeEnds.isEmpty() && writeEnds.first() <= dropped) {
             writeEnds.removeFirst();
@@ -101,6 +117,7 @@ public final class SendQueue {
     /** Releases everything. */
     public void release() {
         writeEnds.clear();
-        data.release();
+        data.clear();
+        tail = null;
     }
 }

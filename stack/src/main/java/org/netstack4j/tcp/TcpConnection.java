@@ -105,7 +105,7 @@ public final class TcpConnection extends DeadlineHeap.Entry {
         this.localPort = localPort;
         this.remoteIp = remoteIp;
         this.remotePort = remotePort;
-        this.snd = new TcpSender(profile, layer.alloc(), sndBuf);
+        this.snd = new TcpSender(profile, sndBuf);
         this.rcv = new TcpReceiver(rcvBuf, profile.quickAcks());
         this.sackRecovery = new SackRecovery(this);
         this.keepIdle = profile.keepaliveIdle().toNanos();
