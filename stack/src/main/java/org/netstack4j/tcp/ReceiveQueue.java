@@ -1,7 +1,6 @@
 package org.netstack4j.tcp;
 
 import io.netty.buffer.ByteBuf;
-import java.util.ArrayDeque;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -20,12 +19,11 @@ public final class ReceiveQueue {
     private int limit;
     /**
      * The contiguous runs of out-of-order data, left edge to right edge: the SACK blocks (RFC 2018 3), kept merged
-     * so that finding a block costs one lookup however many segments it was built from.
+     * so that finding a block costs one search of a few runs however many segments it was built from.
      */
-    private final TreeMap<Integer, Integer> runs = new TreeMap<>((a, b) -> Integer.compare(a - b, 0));
+    private final SeqRanges runs = new SeqRanges();
     /** Sequence numbers of recent out-of-order arrivals, newest first, to order SACK blocks (RFC 2018 4). */
-    private final ArrayDeque<Integer> recent = new ArrayDeque<>();
-    private static final int RECENT_KEPT = 8;
+    private final RecentArrivals recent = new RecentArrivals();
     /** {@link #heldOverlap} found nothing. */
     public static final long NO_OVERLAP = Long.MIN_VALUE;
 
@@ -88,28 +86,9 @@ public final class ReceiveQueue {
             return drainInOrder(rcvNxt);
         }
         storeOutOfOrder(seq, buf, index, len);
-        addRun(seq, seq + len);
-        recent.remove(seq);
-        recent.addFirst(seq);
-        if (recent.size() > RECENT_KEPT) {
-            recent.removeLast();
-        }
+        runs.add(seq, seq + len);
+        recent.arrived(seq);
         return rcvNxt;
-    }
-
-    private void addRun(int left, int right) {
-        Map.Entry<Integer, Integer> before = runs.floorEntry(left);
-        if (before != null && SeqNum.geq(before.getValue(), left)) {
-            left = before.getKey();
-            right = SeqNum.max(right, before.getValue());
-            runs.remove(left);
-        }
-        Map.Entry<Integer, Integer> next;
-        while ((next = runs.ceilingEntry(left)) != null && SeqNum.leq(next.getKey(), right)) {
-            right = SeqNum.max(right, next.getValue());
-            runs.remove(next.getKey());
-        }
-        runs.put(left, right);
     }
 
     /**
@@ -140,7 +119,7 @@ public final class ReceiveQueue {
 
     /** Sequence number of the latest out-of-order arrival, or of the first held byte; any value when none. */
     int mostRecentSeq() {
-        return recent.isEmpty() ? (outOfOrder.isEmpty() ? 0 : outOfOrder.firstKey()) : recent.getFirst();
+        return recent.isEmpty() ? (runs.isEmpty() ? 0 : runs.left(0)) : recent.get(0);
     }
 
     /**
@@ -154,14 +133,11 @@ public final class ReceiveQueue {
         }
         int start = n;
         n = addBlock(rcvNxt, first, left, right, start, n, max);
-        for (int seq : recent) {
-            n = addBlock(rcvNxt, seq, left, right, start, n, max);
+        for (int i = 0; i < recent.size(); i++) {
+            n = addBlock(rcvNxt, recent.get(i), left, right, start, n, max);
         }
-        for (int l : runs.keySet()) {
-            if (n >= max) {
-                break;
-            }
-            n = addBlock(rcvNxt, l, left, right, start, n, max);
+        for (int i = 0; i < runs.size() && n < max; i++) {
+            n = addBlock(rcvNxt, runs.left(i), left, right, start, n, max);
         }
         return n;
     }
@@ -170,17 +146,17 @@ public final class ReceiveQueue {
         if (n >= max || SeqNum.lt(seq, rcvNxt)) {
             return n;
         }
-        Map.Entry<Integer, Integer> run = runs.floorEntry(seq);
-        if (run == null || SeqNum.leq(run.getValue(), seq)) {
+        int run = runs.find(seq);
+        if (run < 0) {
             return n;
         }
         for (int i = start; i < n; i++) {
-            if (left[i] == run.getKey()) {
+            if (left[i] == runs.left(run)) {
                 return n;
             }
         }
-        left[n] = run.getKey();
-        right[n] = run.getValue();
+        left[n] = runs.left(run);
+        right[n] = runs.right(run);
         return n + 1;
     }
 
@@ -243,13 +219,8 @@ public final class ReceiveQueue {
             }
         }
         // A run that reaches RCV.NXT was drained whole: its data was contiguous with what just became in order.
-        while (!runs.isEmpty() && SeqNum.leq(runs.firstKey(), rcvNxt)) {
-            runs.pollFirstEntry();
-        }
-        if (!recent.isEmpty()) {
-            int nxt = rcvNxt;
-            recent.removeIf(seq -> SeqNum.lt(seq, nxt));
-        }
+        runs.dropStartingUpTo(rcvNxt);
+        recent.forgetBefore(rcvNxt);
         return rcvNxt;
     }
 
