@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import java.util.ArrayDeque;
 import org.netstack4j.link.FrameReceiver;
 import org.netstack4j.link.NetworkDevice;
+import org.netstack4j.link.PolledDevice;
 import org.netstack4j.wire.EthernetFrame;
 import org.netstack4j.wire.Ipv4Packet;
 import org.netstack4j.wire.TcpSegment;
@@ -12,15 +13,17 @@ import org.netstack4j.wire.TcpSegment;
  * Wraps a device so that a test can hold back the frames the stack receives for a while and then release them
  * all, in order: while {@link #hold() held}, frames from the kernel queue up here (the kernel sees a link
  * with a long delay); {@link #release()} hands them to the stack in arrival order and lets later frames
- * through again. There is no netem on these machines, and this is how a test makes segments cross in flight
+ * through again, on the event loop's thread when the loop polls the device. There is no netem on these machines, and this is how a test makes segments cross in flight
  * (e.g. two FINs for a simultaneous close) deterministically. Passes everything through unless held.
  */
-public final class InboundGate implements NetworkDevice {
+public final class InboundGate implements PolledDevice {
     private final NetworkDevice inner;
     private final Object lock = new Object();
     private final ArrayDeque<ByteBuf> held = new ArrayDeque<>();
     private FrameReceiver receiver;
     private boolean holding;
+    /** Started by a polling event loop (see {@link #startPolled}). */
+    private boolean polledMode;
     private boolean closed;
     /** Drop every n-th new inbound TCP data segment; 0 = never. */
     private int dropEvery;
@@ -53,20 +56,68 @@ public final class InboundGate implements NetworkDevice {
     @Override
     public void start(FrameReceiver receiver) {
         this.receiver = receiver;
-        inner.start(frame -> {
-            synchronized (lock) {
-                if (closed) {
-                    frame.release();
-                } else if (holding) {
-                    held.add(frame);
-                } else if (dropEvery > 0 && isNthNewTcpData(frame)) {
-                    dropped++;
-                    frame.release();
-                } else {
-                    receiver.receive(frame);
-                }
+        inner.start(this::arrive);
+    }
+
+    private void arrive(ByteBuf frame) {
+        synchronized (lock) {
+            if (closed) {
+                frame.release();
+            } else if (holding) {
+                held.add(frame);
+            } else if (dropEvery > 0 && isNthNewTcpData(frame)) {
+                dropped++;
+                frame.release();
+            } else {
+                receiver.receive(frame);
             }
-        });
+        }
+    }
+
+    // Polled when the wrapped device is (the TAP): frames then reach the stack on the event loop's thread, and
+    // released frames wait for the loop's next read instead of being handed over from the test's thread.
+
+    @Override
+    public boolean pollable() {
+        return inner instanceof PolledDevice p && p.pollable();
+    }
+
+    @Override
+    public void startPolled(FrameReceiver receiver) {
+        this.receiver = receiver;
+        polledMode = true;
+        ((PolledDevice) inner).startPolled(this::arrive);
+    }
+
+    @Override
+    public int readReady(int max) {
+        synchronized (lock) {
+            ByteBuf f;
+            while (!holding && (f = held.poll()) != null) {
+                receiver.receive(f);
+            }
+        }
+        return ((PolledDevice) inner).readReady(max);
+    }
+
+    @Override
+    public void await(long timeoutNanos) {
+        synchronized (lock) {
+            if (!holding && !held.isEmpty()) {
+                return;
+            }
+        }
+        ((PolledDevice) inner).await(timeoutNanos);
+    }
+
+    @Override
+    public void wakeUp() {
+        ((PolledDevice) inner).wakeUp();
+    }
+
+    @Override
+    public void stopPolling() {
+        ((PolledDevice) inner).stopPolling();
     }
 
     /**
@@ -126,6 +177,10 @@ public final class InboundGate implements NetworkDevice {
     public void release() {
         synchronized (lock) {
             holding = false;
+            if (polledMode) {
+                ((PolledDevice) inner).wakeUp(); // the loop delivers them, in order, before any newer frame
+                return;
+            }
             ByteBuf f;
             while ((f = held.poll()) != null) {
                 if (closed) {

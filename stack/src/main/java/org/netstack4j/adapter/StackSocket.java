@@ -101,6 +101,20 @@ public final class StackSocket implements Closeable {
         return fd;
     }
 
+    /**
+     * Moves this connection's data path onto the stack's thread: {@code handler} serves it there until it
+     * returns false or the connection ends, and the future completes then (see
+     * {@link BsdSockets#serveOnStack}). The socket stays open until {@link #close()}.
+     */
+    public java.util.concurrent.CompletableFuture<Void> serveOnStack(org.netstack4j.tcp.StreamHandler handler)
+            throws IOException {
+        try {
+            return sockets.serveOnStack(fd, handler);
+        } catch (ErrnoException e) {
+            throw new IOException(e.getMessage(), e);
+        }
+    }
+
     /** Half-close: our FIN after the data written so far (shutdown SHUT_WR). */
     public void shutdownOutput() throws IOException {
         try {

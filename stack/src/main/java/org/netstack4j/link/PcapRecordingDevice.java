@@ -6,9 +6,9 @@ import org.netstack4j.time.Clock;
 /**
  * Wraps any device and copies every frame it sends and receives into a {@link PcapWriter}, so that a run —
  * or a failing test — leaves a capture to open in Wireshark. Frames are written when they cross this
- * wrapper, stamped with the given clock.
+ * wrapper, stamped with the given clock. It is polled when the device it wraps is ({@link PolledDevice}).
  */
-public final class PcapRecordingDevice implements NetworkDevice {
+public final class PcapRecordingDevice implements PolledDevice {
     private final NetworkDevice inner;
     private final PcapWriter writer;
     private final Clock clock;
@@ -41,6 +41,46 @@ public final class PcapRecordingDevice implements NetworkDevice {
             writer.write(clock.nanos(), frame);
             receiver.receive(frame);
         });
+    }
+
+    @Override
+    public boolean pollable() {
+        return inner instanceof PolledDevice p && p.pollable();
+    }
+
+    @Override
+    public void startPolled(FrameReceiver receiver) {
+        polled().startPolled(frame -> {
+            writer.write(clock.nanos(), frame);
+            receiver.receive(frame);
+        });
+    }
+
+    @Override
+    public int readReady(int max) {
+        return polled().readReady(max);
+    }
+
+    @Override
+    public void await(long timeoutNanos) {
+        polled().await(timeoutNanos);
+    }
+
+    @Override
+    public void wakeUp() {
+        polled().wakeUp();
+    }
+
+    @Override
+    public void stopPolling() {
+        polled().stopPolling();
+    }
+
+    private PolledDevice polled() {
+        if (!pollable()) {
+            throw new IllegalStateException(inner.name() + " is not a polled device");
+        }
+        return (PolledDevice) inner;
     }
 
     @Override

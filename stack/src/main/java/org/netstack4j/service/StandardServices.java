@@ -1,8 +1,6 @@
 package org.netstack4j.service;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
@@ -14,7 +12,8 @@ import org.netstack4j.socket.BsdSockets;
 
 /**
  * The classic small services a stack offers for testing: echo (RFC 862, port 7), discard (RFC 863, port 9),
- * daytime (RFC 867, port 13) over UDP and TCP, chargen (RFC 864, port 19) over TCP, and a small HTTP/1.1
+ * daytime (RFC 867, port 13) over UDP and TCP, chargen (RFC 864, port 19) over TCP (echo, discard and chargen
+ * over TCP run on the stack's own thread, see {@link StreamServer}), and a small HTTP/1.1
  * server on port 80 whose {@code GET /bytes/N} returns N bytes (see {@link HttpBytesHandler}), and an
  * iperf3-compatible TCP server on port 5201 (see {@link Iperf3Service}).
  */
@@ -26,7 +25,6 @@ public final class StandardServices implements AutoCloseable {
             DateTimeFormatter.ofPattern("EEEE, MMMM d, uuuu HH:mm:ss'-UTC'", Locale.ENGLISH);
     private final List<AutoCloseable> running = new ArrayList<>();
     private final List<UdpService> udp = new ArrayList<>();
-    private final List<TcpService> tcp = new ArrayList<>();
 
     private StandardServices() {
     }
@@ -47,17 +45,17 @@ public final class StandardServices implements AutoCloseable {
                 switch (n) {
                     case "echo" -> {
                         s.add(UdpService.start("echo", sockets, 7, data -> data));
-                        s.add(TcpService.start("echo", sockets, 7, StandardServices::echo));
+                        s.add(StreamServer.start("echo", sockets.driver(), 7, echoHandler()));
                     }
                     case "discard" -> {
                         s.add(UdpService.start("discard", sockets, 9, data -> null));
-                        s.add(TcpService.start("discard", sockets, 9, StandardServices::discard));
+                        s.add(StreamServer.start("discard", sockets.driver(), 9, () -> DISCARD));
                     }
                     case "daytime" -> {
                         s.add(UdpService.start("daytime", sockets, 13, data -> daytime()));
                         s.add(TcpService.start("daytime", sockets, 13, c -> c.getOutputStream().write(daytime())));
                     }
-                    case "chargen" -> s.add(TcpService.start("chargen", sockets, 19, StandardServices::chargen));
+                    case "chargen" -> s.add(StreamServer.start("chargen", sockets.driver(), 19, ChargenHandler::new));
                     case "http" -> s.add(TcpService.start("http", sockets, 80, new HttpBytesHandler()));
                     default -> s.add(TcpService.start("iperf3", sockets, Iperf3Service.PORT, new Iperf3Service()));
                 }
@@ -78,51 +76,20 @@ public final class StandardServices implements AutoCloseable {
     }
 
     private void add(TcpService service) {
-        tcp.add(service);
         running.add(service);
     }
 
-    private static void echo(org.netstack4j.adapter.StackSocket c) throws IOException {
-        InputStream in = c.getInputStream();
-        OutputStream out = c.getOutputStream();
-        byte[] buf = new byte[16384];
-        int n;
-        while ((n = in.read(buf)) > 0) {
-            out.write(buf, 0, n);
-        }
+    private void add(StreamServer service) {
+        running.add(service);
     }
 
-    /**
-     * Where every discard connection reads into. What lands here is never looked at (RFC 863), so all
-     * connections may share it, racing writes and all: an idle connection then holds no 16 KiB buffer of its own.
-     */
-    private static final byte[] DISCARDED = new byte[16384];
+    /** Discard keeps no state, so one handler serves every connection. */
+    private static final DiscardHandler DISCARD = new DiscardHandler();
 
-    private static void discard(org.netstack4j.adapter.StackSocket c) throws IOException {
-        InputStream in = c.getInputStream();
-        while (in.read(DISCARDED) > 0) {
-            // RFC 863: throw it away
-        }
-    }
-
-    /** RFC 864: lines of 72 printable characters, each starting one character later, until the client leaves. */
-    private static void chargen(org.netstack4j.adapter.StackSocket c) throws IOException {
-        OutputStream out = c.getOutputStream();
-        byte[] ring = new byte[95];
-        for (int i = 0; i < 95; i++) {
-            ring[i] = (byte) (32 + i);
-        }
-        byte[] block = new byte[95 * 74];
-        for (int line = 0; line < 95; line++) {
-            for (int i = 0; i < 72; i++) {
-                block[line * 74 + i] = ring[(line + i) % 95];
-            }
-            block[line * 74 + 72] = '\r';
-            block[line * 74 + 73] = '\n';
-        }
-        while (true) {
-            out.write(block);
-        }
+    /** One echo handler (and its scratch array) for all connections of the server. */
+    private static java.util.function.Supplier<org.netstack4j.tcp.StreamHandler> echoHandler() {
+        EchoHandler shared = new EchoHandler();
+        return () -> shared;
     }
 
     /** The daytime answer: a human-readable UTC date and time (RFC 867 leaves the format open). */
@@ -133,11 +100,6 @@ public final class StandardServices implements AutoCloseable {
     /** The running UDP services. */
     public List<UdpService> services() {
         return List.copyOf(udp);
-    }
-
-    /** The running TCP services. */
-    public List<TcpService> tcpServices() {
-        return List.copyOf(tcp);
     }
 
     @Override

@@ -5,10 +5,13 @@ import static org.netstack4j.socket.SocketConstants.*;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.netstack4j.stack.NetStack;
+import org.netstack4j.stack.ReadinessSignal;
 import org.netstack4j.stack.StackDriver;
+import org.netstack4j.tcp.StreamHandler;
 import org.netstack4j.tcp.TcpConnection;
 import org.netstack4j.tcp.TcpException;
 import org.netstack4j.tcp.TcpInfo;
@@ -42,6 +45,8 @@ public final class BsdSockets {
         volatile boolean nonBlocking;
         /** Set by close(): a thread blocked on this descriptor gives up with EBADF. */
         volatile boolean closed;
+        /** What threads blocked on this descriptor wait on; the socket's protocol object signals it. */
+        final ReadinessSignal signal = new ReadinessSignal();
 
         Handle(int type, UdpEndpoint udp, StreamSocket tcp, boolean nonBlocking) {
             this.type = type;
@@ -91,6 +96,11 @@ public final class BsdSockets {
                 throw new ErrnoException("socket", Errno.EPROTONOSUPPORT);
             }
             h = new Handle(SOCK_DGRAM, driver.call(() -> stack.udp().open()), null, nonBlocking);
+            Handle created = h;
+            driver.call(() -> {
+                created.udp.setReadinessSignal(created.signal);
+                return null;
+            });
         } else {
             throw new ErrnoException("socket", Errno.ESOCKTNOSUPPORT);
         }
@@ -134,7 +144,7 @@ public final class BsdSockets {
             if (h.closed) {
                 throw new ErrnoException(call, Errno.EBADF);
             }
-            long seen = driver.readinessVersion();
+            long seen = h.signal.version();
             T r = driver.call(attempt);
             if (r != null) {
                 return r;
@@ -142,7 +152,7 @@ public final class BsdSockets {
             if (dontWait) {
                 throw new ErrnoException(call, Errno.EAGAIN);
             }
-            driver.awaitReadiness(seen, -1);
+            driver.await(h.signal, seen, -1);
         }
     }
 
@@ -199,6 +209,7 @@ public final class BsdSockets {
             }
             try {
                 s.listener = stack.tcp().listen(s.boundIp, s.boundPort, backlog, s.receiveBuffer, s.sendBuffer);
+                s.listener.setReadinessSignal(h.signal);
             } catch (TcpException e) {
                 return e.errno();
             }
@@ -234,7 +245,12 @@ public final class BsdSockets {
             applyKeepAlive(child);
             return null;
         });
-        int newFd = install(new Handle(SOCK_STREAM, null, child, false));
+        Handle childHandle = new Handle(SOCK_STREAM, null, child, false);
+        driver.call(() -> {
+            c.setReadinessSignal(childHandle.signal);
+            return null;
+        });
+        int newFd = install(childHandle);
         return new Accepted(newFd, new SockAddrIn(new Ipv4Address(c.remoteIp()), c.remotePort()));
     }
 
@@ -275,6 +291,7 @@ public final class BsdSockets {
             try {
                 s.conn = stack.tcp().connect(s.portReserved ? s.boundPort : 0, address.address().bits(),
                         address.port(), s.receiveBuffer, s.sendBuffer, s.noDelay, s.keepAlive, s.maxSegment);
+                s.conn.setReadinessSignal(h.signal);
             } catch (TcpException e) {
                 return e.errno();
             }
@@ -455,6 +472,42 @@ public final class BsdSockets {
         return recv(fd, buf, off, len, 0);
     }
 
+    /**
+     * Not BSD: serves the connection of stream socket {@code fd} on the stack's own thread from now on, the way
+     * a service that set a connection up with blocking calls moves its data path into the event loop. The
+     * handler runs there after every change until it returns false, the connection ends (reset, timeout) or
+     * the descriptor is closed; the returned future completes then. The descriptor stays open: close it as
+     * usual afterwards. Blocking calls on it meanwhile see whatever the handler left.
+     */
+    public CompletableFuture<Void> serveOnStack(int fd, StreamHandler handler) {
+        Handle h = handle("serveOnStack", fd);
+        if (h.tcp == null) {
+            throw new ErrnoException("serveOnStack", Errno.EOPNOTSUPP);
+        }
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        check("serveOnStack", driver.call(() -> {
+            TcpConnection c = h.tcp.conn;
+            if (c == null || h.closed) {
+                return c == null ? Errno.ENOTCONN : Errno.EBADF;
+            }
+            h.tcp.served = done;
+            StreamHandler turn = conn -> {
+                boolean more = conn.state() != TcpState.CLOSED && handler.onReadiness(conn)
+                        && conn.state() != TcpState.CLOSED;
+                if (!more) {
+                    done.complete(null);
+                }
+                return more;
+            };
+            c.setHandler(turn);
+            if (!turn.onReadiness(c)) {
+                c.setHandler(null);
+            }
+            return null;
+        }));
+        return done;
+    }
+
     /** shutdown(2): SHUT_RD, SHUT_WR or SHUT_RDWR on a connected stream socket. */
     public void shutdown(int fd, int how) {
         Handle h = handle("shutdown", fd);
@@ -502,7 +555,11 @@ public final class BsdSockets {
                     stack.tcp().closeListener(s.listener);
                 }
                 if (s.conn != null) {
+                    s.conn.setHandler(null);
                     s.conn.userClose();
+                }
+                if (s.served != null) {
+                    s.served.complete(null);
                 }
                 if (s.portReserved) {
                     stack.tcp().releasePort(s.boundPort);
@@ -511,10 +568,11 @@ public final class BsdSockets {
             }
             // Wake any thread blocked on this descriptor: it then fails with EBADF, as after close in Linux.
             stack.signalReadiness();
+            h.signal.signal();
             return null;
         });
         if (lingering != null) {
-            lingerUntilAcknowledged(lingering, h.tcp.lingerSeconds);
+            lingerUntilAcknowledged(lingering, h.signal, h.tcp.lingerSeconds);
         }
     }
 
@@ -522,10 +580,10 @@ public final class BsdSockets {
      * SO_LINGER with a timeout on a blocking socket: close() returns once our FIN is acknowledged (the state
      * has moved past FIN-WAIT-1 / CLOSING / LAST-ACK) or the timeout passes, as in Linux.
      */
-    private void lingerUntilAcknowledged(TcpConnection c, int seconds) {
+    private void lingerUntilAcknowledged(TcpConnection c, ReadinessSignal signal, int seconds) {
         long deadline = stack.clock().nanos() + TimeUnit.SECONDS.toNanos(seconds);
         while (true) {
-            long seen = driver.readinessVersion();
+            long seen = signal.version();
             boolean done = driver.call(() -> switch (c.state()) {
                 case FIN_WAIT_1, CLOSING, LAST_ACK -> false;
                 default -> true;
@@ -534,7 +592,7 @@ public final class BsdSockets {
             if (done || left <= 0) {
                 return;
             }
-            driver.awaitReadiness(seen, left);
+            driver.await(signal, seen, left);
         }
     }
 

@@ -30,6 +30,8 @@ final class StreamSocket {
     boolean connecting;
     boolean shutRead;
     boolean shutWrite;
+    /** Set while the connection is served on the stack's thread ({@link BsdSockets#serveOnStack}). */
+    java.util.concurrent.CompletableFuture<Void> served;
     /** ECONNRESET has been reported once; afterwards writes fail with EPIPE and reads return 0. */
     boolean resetReported;
 

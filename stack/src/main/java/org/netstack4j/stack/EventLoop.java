@@ -11,14 +11,16 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import org.netstack4j.link.NetworkDevice;
+import org.netstack4j.link.PolledDevice;
 import org.netstack4j.time.Clock;
 import org.netstack4j.time.Pollable;
 import org.netstack4j.time.SystemClock;
 
 /**
- * The production driver: one platform thread that owns a {@link NetStack}. Frames from the device's I/O
- * thread and socket calls from any thread (virtual threads included) are queued to it; between them it polls
- * the stack's timers and parks until the next deadline or the next queued item. Nothing else touches the
+ * The production driver: one platform thread that owns a {@link NetStack}. It reads a {@link PolledDevice}
+ * (the TAP) itself, in batches, and sleeps in that device's wait; frames from any other device's I/O thread
+ * and socket calls from any thread (virtual threads included) are queued to it. Between them it runs the
+ * stack's timers and handlers and sleeps until the next deadline, frame or queued item. Nothing else touches the
  * stack, so protocol code needs no locks.
  */
 public final class EventLoop implements StackDriver, AutoCloseable {
@@ -30,6 +32,8 @@ public final class EventLoop implements StackDriver, AutoCloseable {
     private final ReentrantLock readinessLock = new ReentrantLock();
     private final Condition readinessChanged = readinessLock.newCondition();
     private final CountDownLatch stopped = new CountDownLatch(1);
+    /** Signals that threads wait on now; close() wakes them all. */
+    private final java.util.Set<ReadinessSignal> waiting = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private volatile long readiness;
     private volatile boolean closing;
     /**
@@ -38,11 +42,18 @@ public final class EventLoop implements StackDriver, AutoCloseable {
      * at the inbox and producers read it after adding, so one of the two always sees the other (both volatile).
      */
     private volatile boolean parked;
+    /** Set when the device is read by this loop itself (see {@link PolledDevice}); else frames are queued. */
+    private PolledDevice polled;
+    /** Frames read from a polled device before timers, queued calls and handlers get a turn. */
+    private static final int FRAME_BATCH = 64;
+    /** Some socket may have changed since blocked callers were last woken; loop thread only. */
+    private boolean readinessDirty;
 
     private EventLoop(StackConfig config, NetworkDevice device, Clock clock, String name) {
         this.clock = clock;
         this.stack = new NetStack(config, device, clock);
-        this.stack.setReadinessListener(this::bumpReadiness);
+        // Coalesced: one wake-up of blocked callers per batch of work, not one per segment.
+        this.stack.setReadinessListener(() -> readinessDirty = true);
         // A Netty thread: Netty's pooled allocator keeps per-thread caches, and its object recyclers reuse buffer
         // objects, only on FastThreadLocalThreads; on a plain thread every frame would allocate a new ByteBuf.
         this.thread = new io.netty.util.concurrent.FastThreadLocalThread(this::run, name);
@@ -52,7 +63,13 @@ public final class EventLoop implements StackDriver, AutoCloseable {
     /** Creates the stack on {@code device}, starts the device and the loop thread, and announces the stack. */
     public static EventLoop start(StackConfig config, NetworkDevice device) {
         EventLoop loop = new EventLoop(config, device, SystemClock.INSTANCE, "netstack4j-loop-" + device.name());
-        device.start(loop::enqueueFrame);
+        if (device instanceof PolledDevice p && p.pollable() && !Boolean.getBoolean("netstack4j.readerThread")) {
+            // The loop reads the device itself: frames reach the stack on this thread without a hand-off.
+            loop.polled = p;
+            p.startPolled(loop.stack::receive);
+        } else {
+            device.start(loop::enqueueFrame);
+        }
         loop.thread.start();
         loop.call(() -> {
             loop.stack.start();
@@ -73,16 +90,27 @@ public final class EventLoop implements StackDriver, AutoCloseable {
     private void run() {
         try {
             while (!closing) {
+                // A polled device: read what is ready, at most a batch, so timers and socket calls get their
+                // turn under a flood and the handlers see the batch at once (in stack.poll()).
+                boolean moreFrames = polled != null && polled.readReady(FRAME_BATCH) == FRAME_BATCH;
                 drainInbox();
                 long next = stack.poll();
-                if (!inbox.isEmpty() || closing) {
+                if (readinessDirty) {
+                    readinessDirty = false;
+                    bumpReadiness();
+                }
+                if (moreFrames || !inbox.isEmpty() || closing) {
                     continue;
                 }
                 long wait = next == Pollable.NEVER ? MAX_PARK_NANOS : Math.min(MAX_PARK_NANOS, next - clock.nanos());
                 if (wait > 0) {
                     parked = true;
                     if (inbox.isEmpty() && !closing) {
-                        LockSupport.parkNanos(this, wait);
+                        if (polled != null) {
+                            polled.await(wait);
+                        } else {
+                            LockSupport.parkNanos(this, wait);
+                        }
                     }
                     parked = false;
                 }
@@ -90,13 +118,20 @@ public final class EventLoop implements StackDriver, AutoCloseable {
             drainInbox();
             stack.shutdown();
         } finally {
+            if (polled != null) {
+                polled.stopPolling();
+            }
             stopped.countDown();
         }
     }
 
     private void wake() {
         if (parked) {
-            LockSupport.unpark(thread);
+            if (polled != null) {
+                polled.wakeUp();
+            } else {
+                LockSupport.unpark(thread);
+            }
         }
     }
 
@@ -196,6 +231,21 @@ public final class EventLoop implements StackDriver, AutoCloseable {
         }
     }
 
+    /** Waits on the socket's own signal: only the threads blocked on that socket wake when it changes. */
+    @Override
+    public boolean await(ReadinessSignal signal, long seen, long timeoutNanos) {
+        if (inLoop()) {
+            throw new IllegalStateException("a blocking socket call on the event-loop thread would deadlock");
+        }
+        waiting.add(signal);
+        try {
+            // close() sets closing before it signals every registered waiter: one of the two sees the other.
+            return closing || signal.await(seen, timeoutNanos);
+        } finally {
+            waiting.remove(signal);
+        }
+    }
+
     /** Stops the loop, shuts the stack down (releasing every buffer) and closes the device. */
     @Override
     public void close() {
@@ -206,7 +256,13 @@ public final class EventLoop implements StackDriver, AutoCloseable {
         // transmit meanwhile, which a closed device drops and releases.
         stack.device().close();
         closing = true;
+        for (ReadinessSignal s : waiting) {
+            s.signal();
+        }
         LockSupport.unpark(thread);
+        if (polled != null) {
+            polled.wakeUp();
+        }
         try {
             if (!stopped.await(5, TimeUnit.SECONDS)) {
                 throw new IllegalStateException("event loop did not stop within 5 s");

@@ -107,13 +107,22 @@ public final class NetStack implements Pollable {
         }
     }
 
+    /**
+     * Runs due timers, then the stream and accept handlers that the frames, timers and calls since the last
+     * poll queued ({@link TcpLayer#deliverNotifications}); returns the next deadline. Drivers call it after
+     * each batch of frames, so handlers see a burst at once.
+     */
     @Override
     public long poll() {
         long now = clock.nanos();
         long next = arp.poll(now);
         next = Math.min(next, ipv4.poll(now));
-        next = Math.min(next, tcp.poll(now));
-        return next;
+        long tcpNext = tcp.poll(now);
+        if (tcp.deliverNotifications()) {
+            // Handlers may have written (arming timers) or closed connections.
+            tcpNext = tcp.poll(now);
+        }
+        return Math.min(next, tcpNext);
     }
 
     /** Sends a finished Ethernet frame; takes ownership. Used by the ARP layer only. */

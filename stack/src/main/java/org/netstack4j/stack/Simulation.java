@@ -65,6 +65,12 @@ public final class Simulation implements AutoCloseable {
                 long limit = timeoutNanos < 0 ? Long.MAX_VALUE : clock.nanos() + timeoutNanos;
                 return runUntil(() -> readiness != seen, limit);
             }
+
+            @Override
+            public boolean await(ReadinessSignal signal, long seen, long timeoutNanos) {
+                long limit = timeoutNanos < 0 ? Long.MAX_VALUE : clock.nanos() + timeoutNanos;
+                return runUntil(() -> signal.version() != seen, limit);
+            }
         };
     }
 

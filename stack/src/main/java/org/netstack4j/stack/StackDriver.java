@@ -25,4 +25,26 @@ public interface StackDriver {
      * @return false on timeout
      */
     boolean awaitReadiness(long seen, long timeoutNanos);
+
+    /**
+     * Waits until {@code signal}'s version differs from {@code seen} or {@code timeoutNanos} pass (negative: no
+     * limit). This default waits for stack-wide changes and looks again after each; drivers with real threads
+     * wait on the socket's own signal, so that only its waiters wake.
+     *
+     * @return false on timeout
+     */
+    default boolean await(ReadinessSignal signal, long seen, long timeoutNanos) {
+        long deadline = timeoutNanos < 0 ? Long.MAX_VALUE : stack().clock().nanos() + timeoutNanos;
+        while (signal.version() == seen) {
+            long global = readinessVersion();
+            if (signal.version() != seen) {
+                break;
+            }
+            long left = deadline == Long.MAX_VALUE ? -1 : deadline - stack().clock().nanos();
+            if (left == 0 || left < -1 || !awaitReadiness(global, left)) {
+                return signal.version() != seen;
+            }
+        }
+        return true;
+    }
 }

@@ -87,12 +87,12 @@ final class ByteRangeQueue {
     }
 
     /**
-     * Copies up to {@code len} bytes from the front into {@code dst} at {@code off}; returns how many; removes
-     * them unless {@code peek}.
+     * Copies up to {@code len} bytes from the front into {@code dst} at {@code off} (a null {@code dst} drops them
+     * uncopied); returns how many; removes them unless {@code peek}.
      */
     int read(byte[] dst, int off, int len, boolean peek) {
         int n = Math.min(len, bytes);
-        int copied = 0;
+        int copied = dst == null ? n : 0;
         for (int i = 0; copied < n; i++) {
             int at = (head + i) & (bufs.length - 1);
             int k = Math.min(n - copied, lengths[at]);

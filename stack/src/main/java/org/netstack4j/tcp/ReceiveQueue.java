@@ -224,7 +224,10 @@ public final class ReceiveQueue {
         return rcvNxt;
     }
 
-    /** Copies up to {@code len} in-order bytes into {@code dst}; returns how many; removes them unless peeking. */
+    /**
+     * Copies up to {@code len} in-order bytes into {@code dst} (a null {@code dst} drops them uncopied); returns
+     * how many; removes them unless peeking.
+     */
     public int read(byte[] dst, int off, int len, boolean peek) {
         return ready.read(dst, off, len, peek);
     }

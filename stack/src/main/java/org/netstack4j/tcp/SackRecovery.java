@@ -16,6 +16,10 @@ import org.netstack4j.time.Pollable;
  * retransmitted at once. During recovery every ACK runs SetPipe and sends NextSeg while cwnd - pipe &gt;= 1 SMSS:
  * lost segments first (rule 1), then new data (rule 2), then other holes below the highest SACK (rule 3).
  * Recovery ends when the cumulative ACK reaches RecoveryPoint.
+ *
+ * <p>With the profile's {@link TcpProfile#proportionalRateReduction()} (linux), cwnd during fast recovery is not
+ * held at ssthresh: each ACK sets it to pipe + sndcnt from {@link ProportionalRateReduction} (RFC 6937), with
+ * DeliveredData = change_in(SND.UNA) + change_in(SACKed bytes), so the same rule sends what PRR allows.
  */
 final class SackRecovery {
     /** RFC 8985 7.2: WCDelAckT, the worst-case delayed-ACK time added when one segment is in flight. */
@@ -53,13 +57,19 @@ final class SackRecovery {
     /** An ACK that acknowledged new data ({@code acked} bytes; {@code flightBefore} was outstanding). */
     void onNewAck(TcpInput seg, int acked, int flightBefore) {
         TcpSender snd = c.snd;
+        int sackedBefore = snd.board.sackedBytes();
+        snd.board.acknowledge(snd.una);
         takeSacks(seg);
+        // RFC 6937 section 3: DeliveredData = change_in(snd.una) + change_in(SACKd); SACKed bytes that the
+        // cumulative ACK now covers were counted when they were SACKed.
+        int deliveredData = acked + snd.board.sackedBytes() - sackedBefore;
         probeOutstanding = false;
         long now = c.layer.now();
         if (snd.inRecovery) {
             if (SeqNum.geq(snd.una, snd.recover)) {
                 // RFC 6675 section 5: the cumulative ACK reached RecoveryPoint.
                 snd.inRecovery = false;
+                snd.prr.end();
                 snd.board.endRecovery();
                 snd.cc.onExitRecovery(snd.max - snd.una, now);
             }
@@ -72,6 +82,7 @@ final class SackRecovery {
         }
         snd.dupAcks = 0;
         detectLoss();
+        reduceRate(deliveredData);
     }
 
     /** An ACK that acknowledged nothing new ({@code classicDuplicate}: a duplicate by RFC 5681 section 2). */
@@ -84,6 +95,21 @@ final class SackRecovery {
             snd.dupAcks++;
         }
         detectLoss();
+        reduceRate(newly);
+    }
+
+    /**
+     * Proportional Rate Reduction (RFC 6937 section 3) for an ACK during fast recovery that delivered
+     * {@code deliveredData} bytes: cwnd = pipe + sndcnt, so that {@link #output} sends sndcnt (as Linux's
+     * tcp_cwnd_reduction). An ACK that delivered nothing changes nothing (as in Linux).
+     */
+    private void reduceRate(int deliveredData) {
+        TcpSender snd = c.snd;
+        if (!snd.inRecovery || !c.profile.proportionalRateReduction() || deliveredData <= 0) {
+            return;
+        }
+        int pipe = snd.board.pipe();
+        snd.cc.setRecoveryWindow(pipe + snd.prr.sendCount(deliveredData, pipe, snd.cc.ssthresh(), snd.mss));
     }
 
     private void detectLoss() {
@@ -96,7 +122,8 @@ final class SackRecovery {
             snd.inRecovery = true;
             snd.recover = snd.max;
             snd.board.markFirstLost();
-            snd.cc.onEnterRecovery(snd.max - snd.una, c.layer.now(), true);
+            snd.cc.onEnterRecovery(snd.max - snd.una, c.layer.now(), false);
+            snd.prr.start(snd.max - snd.una); // RecoverFS
             retransmitFirst = true;
             c.probeAt = Pollable.NEVER;
         }
@@ -111,6 +138,7 @@ final class SackRecovery {
             snd.board.clearSacks();
         }
         snd.board.markAllLost();
+        snd.prr.end();
         snd.inLossRecovery = true;
         retransmitFirst = true;
         probeOutstanding = false;
@@ -159,6 +187,7 @@ final class SackRecovery {
         snd.totalRetransmits++;
         c.layer.trace(c, c.state, c.state, cause);
         c.layer.sendSegment(c, ACK | (fin ? FIN : 0) | c.pushFlag(s, len, fin), s, s - snd.una, len);
+        snd.prr.onSend(e - s);
         snd.board.retransmitted(i);
         snd.lastSendAt = c.layer.now();
         if (c.retransmitAt == Pollable.NEVER) {

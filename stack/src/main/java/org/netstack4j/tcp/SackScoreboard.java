@@ -158,6 +158,8 @@ public final class SackScoreboard {
     /**
      * Marks as lost every un-SACKed segment that IsLost says is (RFC 6675 section 4), so that retransmission
      * picks them in order; returns true if the first segment is lost (the RFC 6675 section 5 entry condition).
+     * A segment already resent by NextSeg's rule 3 is marked too (SetPipe then counts only its copy), but is not
+     * picked for retransmission again.
      */
     boolean markLost(int mss) {
         int above = 0;
@@ -167,7 +169,7 @@ public final class SackScoreboard {
             if ((flags[j] & SACKED) != 0) {
                 above++;
                 bytesAbove += end[j] - start[j];
-            } else if ((flags[j] & (LOST | RETRANSMITTED)) == 0 && isLostByCount(above, bytesAbove, mss)) {
+            } else if ((flags[j] & LOST) == 0 && isLostByCount(above, bytesAbove, mss)) {
                 flags[j] |= LOST;
                 lostTotal++;
             }
@@ -271,11 +273,13 @@ public final class SackScoreboard {
         return -1;
     }
 
-    /** The segment at index {@code i} was sent again. */
+    /**
+     * The segment at index {@code i} was sent again. A lost segment stays marked lost: RFC 6675's IsLost depends
+     * on the SACKs alone, so SetPipe counts a resent lost segment once (the copy in flight), not twice.
+     */
     void retransmitted(int i) {
         int j = at(i);
         flags[j] |= RETRANSMITTED;
-        flags[j] &= ~LOST;
         sentAt[j] = ++sends;
     }
 
@@ -320,7 +324,7 @@ public final class SackScoreboard {
     public int lostSegments() {
         int n = 0;
         for (int i = 0; i < count; i++) {
-            if ((flags[at(i)] & (SACKED | LOST)) == LOST) {
+            if ((flags[at(i)] & (SACKED | LOST | RETRANSMITTED)) == LOST) {
                 n++;
             }
         }

@@ -37,6 +37,12 @@ public final class TcpConnection extends DeadlineHeap.Entry {
     TcpListener parent;
     /** A pending error for the user: ECONNREFUSED, ECONNRESET, ETIMEDOUT. */
     Errno error;
+    /** Code that serves this connection on the stack's thread, told of every readiness change; null for none. */
+    StreamHandler handler;
+    /** Signalled whenever this connection may have changed readiness (blocked callers wait on it). */
+    org.netstack4j.stack.ReadinessSignal readinessSignal;
+    /** This connection waits in the layer's notification queue (so it is queued once per batch). */
+    boolean notificationQueued;
     /** The connection ended by reset or timeout (reads fail, writes fail). */
     boolean reset;
     /** The user closed the socket: nobody will read; the connection finishes on its own. */
@@ -147,7 +153,7 @@ public final class TcpConnection extends DeadlineHeap.Entry {
             // could not arm the timer then; arm it now, or an idle connection would never probe (RFC 1122 4.2.3.6).
             armKeepalive();
         }
-        layer.signal();
+        layer.signal(this);
         layer.reschedule(this);
     }
 
@@ -220,21 +226,36 @@ public final class TcpConnection extends DeadlineHeap.Entry {
 
     /**
      * Passive open from a returning SYN cookie: the state the SYN,ACK would have created is rebuilt from the ACK
-     * ({@code seg}: SEQ = IRS + 1, ACK = ISS + 1) and the MSS the cookie carried; the ACK is then processed as
-     * the one that completes the handshake (RFC 9293 3.10.7.4), with any data it carries.
+     * ({@code seg}: SEQ = IRS + 1, ACK = ISS + 1), the MSS the cookie carried and, when the handshake used
+     * timestamps, the {@code options} its TSecr brought back (null: none, so no window scaling, SACK or ECN);
+     * the ACK is then processed as the one that completes the handshake (RFC 9293 3.10.7.4), with any data it
+     * carries.
      */
-    void acceptCookie(TcpListener listener, TcpInput seg, int cookieMss) {
+    void acceptCookie(TcpListener listener, TcpInput seg, int cookieMss, SynCookies.TimestampBits options) {
         parent = listener;
         state = LISTEN;
         rcv.irs = seg.seq - 1;
         rcv.nxt = seg.seq;
         rcv.advertisedRight = rcv.nxt;
         rcv.mss = layer.ourMss();
+        if (options != null) {
+            // What negotiateOptions would have decided from the SYN (the layer checked these are still offered).
+            timestamps = true;
+            tsRecent = seg.tsVal;
+            tsRecentAt = layer.now();
+            sackPermitted = options.sackPermitted();
+            rcv.wscaleOk = offerWscale >= 0 && options.windowScale() >= 0;
+            rcv.wscale = rcv.wscaleOk ? offerWscale : 0;
+            snd.wscale = rcv.wscaleOk ? options.windowScale() : 0;
+            ecn.ok = options.ecn() && profile.robustness().ecn() != 0;
+        }
+        lastAckSent = rcv.nxt; // the SYN,ACK acknowledged the SYN
         rcv.window(); // what the cookie's SYN,ACK offered: the whole receive buffer
         snd.iss = seg.ack - 1;
         snd.una = snd.iss;
         snd.nxt = snd.iss + 1;
         snd.max = snd.iss + 1;
+        snd.recover = snd.iss; // RFC 6582 3.2 step 1
         applyMss(cookieMss);
         snd.cc.reset(snd.mss);
         snd.wnd = seg.window;
@@ -760,7 +781,6 @@ public final class TcpConnection extends DeadlineHeap.Entry {
             snd.retransmits = 0;
             persistBackoff = 0;
             if (sackPermitted) {
-                snd.board.acknowledge(snd.una);
                 sackRecovery.onNewAck(seg, acked, flightBefore);
             } else {
                 onNewAck(acked, flightBefore);
@@ -770,7 +790,7 @@ public final class TcpConnection extends DeadlineHeap.Entry {
             } else {
                 retransmitAt = layer.now() + snd.rtt.rto();
             }
-            layer.signal();
+            layer.signal(this);
         } else if (sackPermitted) {
             sackRecovery.onOldAck(seg, seg.ack == snd.una && seg.payloadLength == 0 && seg.window == snd.wnd
                     && snd.una != snd.max && !seg.has(FIN));
@@ -816,7 +836,14 @@ public final class TcpConnection extends DeadlineHeap.Entry {
             if (SeqNum.geq(snd.una, snd.recover)) {
                 // Full ACK (RFC 6582 3.2 step 6).
                 snd.inRecovery = false;
+                snd.prr.end();
                 snd.cc.onExitRecovery(snd.max - snd.una, layer.now());
+            } else if (profile.proportionalRateReduction()) {
+                // Partial ACK with PRR (RFC 6937 section 3): what it delivered sets how much may follow; the next
+                // hole is presumed lost and resent at once all the same (RFC 6582 3.2 step 5), counted in prr_out.
+                int delivered = snd.prr.partialAck(acked, snd.mss);
+                reduceRate(delivered, newRenoPipe() - Math.min(snd.mss, snd.flight()));
+                retransmitFirst("FAST_RETRANSMIT");
             } else {
                 // Partial ACK: retransmit the next hole at once and stay in recovery (RFC 6582 3.2 step 5).
                 retransmitFirst("FAST_RETRANSMIT");
@@ -839,14 +866,42 @@ public final class TcpConnection extends DeadlineHeap.Entry {
     /** RFC 5681 3.2: the third duplicate ACK starts fast retransmit and fast recovery. */
     private void onDuplicateAck() {
         snd.dupAcks++;
+        boolean prr = profile.proportionalRateReduction();
         if (snd.inRecovery) {
-            snd.cc.onDuplicateAckInRecovery();
+            if (prr) {
+                reduceRate(snd.prr.duplicateAck(snd.mss, snd.flight()), newRenoPipe());
+            } else {
+                snd.cc.onDuplicateAckInRecovery();
+            }
         } else if (snd.dupAcks == 3 && SeqNum.geq(snd.una, snd.recover)) {
             // RFC 6582 3.2 step 2: no new recovery until the previous one's data is acknowledged.
             snd.inRecovery = true;
             snd.recover = snd.max;
-            snd.cc.onEnterRecovery(snd.max - snd.una, layer.now(), false);
+            int flight = snd.max - snd.una;
+            snd.cc.onEnterRecovery(flight, layer.now(), !prr);
+            snd.prr.start(flight);
+            if (prr) {
+                // The two duplicate ACKs before this one delivered data too, but before recovery (RFC 6937 counts
+                // this ACK's only); all three took their segments out of the pipe, and so did the lost one.
+                snd.prr.duplicateAcksBefore(snd.dupAcks - 1, snd.mss, flight);
+                reduceRate(snd.prr.duplicateAck(snd.mss, flight), newRenoPipe() - Math.min(snd.mss, flight));
+            }
             retransmitFirst("FAST_RETRANSMIT");
+        }
+    }
+
+    /**
+     * Without SACK, the RFC 6675 pipe as Linux estimates it: what is outstanding less one MSS per duplicate ACK
+     * (the retransmitted hole counts as in flight again).
+     */
+    private int newRenoPipe() {
+        return snd.flight() - snd.prr.duplicateBytes();
+    }
+
+    /** PRR (RFC 6937 section 3) for an ACK that delivered {@code delivered} bytes and left {@code pipe}. */
+    private void reduceRate(int delivered, int pipe) {
+        if (delivered > 0) {
+            snd.cc.setRecoveryWindow(pipe + snd.prr.sendCount(delivered, pipe, snd.cc.ssthresh(), snd.mss));
         }
     }
 
@@ -916,7 +971,7 @@ public final class TcpConnection extends DeadlineHeap.Entry {
         if (rcv.nxt != before) {
             bytesReceived += rcv.nxt - before;
             lastDataReceivedAt = layer.now();
-            layer.signal();
+            layer.signal(this);
         }
         if (seg.has(FIN) && seg.seq + len == rcv.nxt) {
             // The FIN is next in order: step eight (RFC 9293 3.10.7.4) acknowledges data and FIN in one ACK.
@@ -992,10 +1047,7 @@ public final class TcpConnection extends DeadlineHeap.Entry {
         if (sackPermitted && sackRecovery.active()) {
             sackRecovery.output();
         } else {
-            // Limited Transmit (RFC 3042): the first and second duplicate ACKs each let one new segment out
-            // beyond cwnd, so that a small window still produces the third duplicate ACK.
-            int limitedTransmit = snd.inRecovery ? 0 : Math.min(snd.dupAcks, 2) * snd.mss;
-            while (sendNext(snd.una + Math.min(snd.wnd, snd.cc.cwnd() + limitedTransmit) - snd.nxt)) {
+            while (sendNext(usableWithoutSack())) {
                 // keep sending
             }
         }
@@ -1009,6 +1061,21 @@ public final class TcpConnection extends DeadlineHeap.Entry {
         if (sackPermitted) {
             sackRecovery.armProbe();
         }
+    }
+
+    /**
+     * Bytes the congestion and receive windows let out now without SACK. Limited Transmit (RFC 3042): the first
+     * and second duplicate ACKs each let one new segment out beyond cwnd, so that a small window still produces
+     * the third duplicate ACK. In recovery with PRR cwnd is pipe + sndcnt, and the pipe excludes what the
+     * duplicate ACKs reported delivered (RFC 6937); otherwise the inflated cwnd is compared with the flight.
+     */
+    private int usableWithoutSack() {
+        int receiveWindow = snd.una + snd.wnd - snd.nxt;
+        if (snd.inRecovery && profile.proportionalRateReduction()) {
+            return Math.min(receiveWindow, snd.cc.cwnd() - newRenoPipe());
+        }
+        int limitedTransmit = snd.inRecovery ? 0 : Math.min(snd.dupAcks, 2) * snd.mss;
+        return Math.min(receiveWindow, snd.una + snd.cc.cwnd() + limitedTransmit - snd.nxt);
     }
 
     /**
@@ -1066,6 +1133,7 @@ public final class TcpConnection extends DeadlineHeap.Entry {
         boolean newData = SeqNum.geq(seq, snd.max);
         int flags = ACK | (push ? PSH : pushFlag(seq, len, fin)) | (fin ? FIN : 0);
         layer.sendSegment(this, flags, seq, seq - snd.una, len);
+        snd.prr.onSend(len + (fin ? 1 : 0));
         snd.lastSendAt = layer.now();
         if (len > 0) {
             lastDataSentAt = layer.now();
@@ -1117,6 +1185,7 @@ public final class TcpConnection extends DeadlineHeap.Entry {
         boolean fin = snd.finSeqValid && len == outstandingData;
         int flags = ACK | (fin ? FIN : 0) | pushFlag(snd.una, len, fin);
         layer.sendSegment(this, flags, snd.una, 0, len);
+        snd.prr.onSend(len + (fin ? 1 : 0));
     }
 
     /**
@@ -1247,6 +1316,7 @@ public final class TcpConnection extends DeadlineHeap.Entry {
                 snd.cc.onRetransmitTimeout(snd.max - snd.una, layer.now());
                 snd.recover = snd.max; // RFC 6582 3.2 step 4 (after a timeout): no fast retransmit below this
                 snd.inRecovery = false;
+                snd.prr.end();
                 snd.dupAcks = 0;
                 if (sackPermitted && snd.board.size() > 0) {
                     // With a scoreboard nothing goes back: what is SACKed stays delivered (RFC 6675 5.1).
@@ -1375,6 +1445,35 @@ public final class TcpConnection extends DeadlineHeap.Entry {
 
     /** Reads in-order data; sends a window update when the read opened the window enough. */
     public int read(byte[] dst, int off, int len, boolean peek) {
+        return consume(dst, off, len, peek);
+    }
+
+    /**
+     * Drops up to {@code len} in-order bytes unread, as a read into nowhere would (a discard or counting
+     * service needs no copy); returns how many. Window updates as for {@link #read}.
+     */
+    public int skip(int len) {
+        return consume(null, 0, len, false);
+    }
+
+    /**
+     * Hands this connection to {@code h}, which from now on runs on the stack's thread after every batch of
+     * work that may have changed the connection's readiness (data, room to write, end of stream, reset), until
+     * it returns false; null takes the handler away. Call on the stack's thread.
+     */
+    public void setHandler(StreamHandler h) {
+        handler = h;
+    }
+
+    /**
+     * Who is told, on the stack's thread, whenever this socket may have changed readiness: the threads
+     * blocked on it wait on that signal. Null for none.
+     */
+    public void setReadinessSignal(org.netstack4j.stack.ReadinessSignal signal) {
+        readinessSignal = signal;
+    }
+
+    private int consume(byte[] dst, int off, int len, boolean peek) {
         int before = rcv.offered();
         int n = rcv.queue.read(dst, off, len, peek);
         if (n > 0 && !peek && state.synchronizedState() && state != TIME_WAIT) {
@@ -1402,7 +1501,7 @@ public final class TcpConnection extends DeadlineHeap.Entry {
     public void shutdownRead() {
         readShutdown = true;
         rcv.queue.clear();
-        layer.signal();
+        layer.signal(this);
     }
 
     /** TCP_NODELAY. */

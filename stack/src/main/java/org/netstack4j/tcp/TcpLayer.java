@@ -31,6 +31,7 @@ import org.netstack4j.wire.WireError;
  * every outgoing segment and runs the connections' timers from one queue.
  */
 public final class TcpLayer {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TcpLayer.class);
     private final NetStack stack;
     private final TcpProfile profile;
     private final IsnGenerator isn;
@@ -47,6 +48,8 @@ public final class TcpLayer {
      */
     private final DeadlineHeap<TcpConnection> timers = new DeadlineHeap<>();
     private final List<TcpTraceListener> traceListeners = new CopyOnWriteArrayList<>();
+    /** Connections and listeners whose handlers are to run (see {@link #deliverNotifications}). */
+    private final java.util.ArrayDeque<Object> notifications = new java.util.ArrayDeque<>();
     private final TcpSegment rx = new TcpSegment();
     /** The view outgoing headers are written through; reused, since only the stack's thread sends. */
     private final TcpSegment tx = new TcpSegment();
@@ -114,6 +117,78 @@ public final class TcpLayer {
 
     void signal() {
         stack.signalReadiness();
+    }
+
+    /**
+     * {@code c} may have changed readiness: tell the driver (blocked socket calls) and queue the connection's
+     * handler, and while it is still half-open the listener's accept handler, for {@link #deliverNotifications}.
+     * Handlers never run from inside segment processing, where the connection is half-updated.
+     */
+    void signal(TcpConnection c) {
+        stack.signalReadiness();
+        if (c.readinessSignal != null) {
+            c.readinessSignal.signal();
+        }
+        if (c.handler != null && !c.notificationQueued) {
+            c.notificationQueued = true;
+            notifications.add(c);
+        }
+        if (c.parent != null) {
+            signal(c.parent);
+        }
+    }
+
+    private void signal(TcpListener l) {
+        if (l.readinessSignal != null) {
+            l.readinessSignal.signal();
+        }
+        if (l.acceptHandler != null && !l.notificationQueued) {
+            l.notificationQueued = true;
+            notifications.add(l);
+        }
+    }
+
+    /**
+     * Runs the handlers queued since the last call, and those their own work queues, on the stack's thread. A
+     * handler that throws is logged and taken away; the stack goes on. Drivers call this after each batch.
+     *
+     * @return true if any handler ran (it may have armed timers)
+     */
+    public boolean deliverNotifications() {
+        boolean ran = false;
+        Object next;
+        while ((next = notifications.poll()) != null) {
+            ran = true;
+            if (next instanceof TcpConnection c) {
+                c.notificationQueued = false;
+                StreamHandler h = c.handler;
+                if (h == null) {
+                    continue;
+                }
+                boolean more;
+                try {
+                    more = h.onReadiness(c);
+                } catch (RuntimeException e) {
+                    LOG.warn("stream handler of {} threw; it is taken off the connection", c.tuple(), e);
+                    more = false;
+                }
+                if (!more && c.handler == h) {
+                    c.handler = null;
+                }
+            } else if (next instanceof TcpListener l) {
+                l.notificationQueued = false;
+                Runnable h = l.acceptHandler;
+                if (h != null) {
+                    try {
+                        h.run();
+                    } catch (RuntimeException e) {
+                        LOG.warn("accept handler of port {} threw; it is taken off the listener", l.localPort, e);
+                        l.acceptHandler = null;
+                    }
+                }
+            }
+        }
+        return ran;
     }
 
     /**
@@ -452,29 +527,49 @@ public final class TcpLayer {
     }
 
     /**
-     * Answers a SYN statelessly (RFC 4987 3.6): a SYN,ACK whose ISS is a {@link SynCookies cookie}. Without
-     * timestamps a cookie can only carry the MSS, so the connection goes without window scaling, SACK and ECN,
-     * as it does in Linux. Hook for timestamps: when the SYN carries TSopt, the SYN,ACK's TSval should end in
-     * {@link SynCookies#timestampBits} and {@link #acceptCookie} read them back from the ACK's TSecr.
+     * Answers a SYN statelessly (RFC 4987 3.6): a SYN,ACK whose ISS is a {@link SynCookies cookie}. As in Linux
+     * (tcp_conn_request, cookie_init_timestamp): when the SYN carries timestamps (and we use them) the SYN,ACK
+     * agrees to window scaling, SACK and ECN as a stateful one would, and its TSval's clock part ends in the
+     * {@link SynCookies.TimestampBits} that let {@link #acceptCookie} rebuild them from the ACK's TSecr; without
+     * timestamps the cookie can only carry the MSS, so the SYN,ACK offers nothing else.
      */
     private void sendCookieSynAck(TcpListener l, TcpInput in, int localIp, int remoteIp, int remotePort,
                                   int localPort) {
-        int iss = cookies.make(localIp, localPort, remoteIp, remotePort, in.seq, in.mss, now());
+        boolean ts = offerTimestamps && in.hasTimestamps;
+        boolean sack = ts && offerSack && profile.sack() && in.sackPermitted;
+        int wscale = ts && offerWindowScale && in.wscale >= 0 ? windowShiftFor(l.receiveBuffer) : -1;
+        boolean ecn = ts && profile.robustness().ecn() != 0 && Ecn.isSetupSyn(in.flags);
+        SynCookies.TimestampBits bits = ts ? new SynCookies.TimestampBits(wscale >= 0 ? in.wscale : -1, sack, ecn)
+                : null;
+        int iss = cookies.make(localIp, localPort, remoteIp, remotePort, in.seq, in.mss, bits, now());
         l.lastCookieSent = now();
-        int window = Math.min(l.receiveBuffer, 65_535);
-        txOptions.syn(ourMss(), false, false, 0, 0, -1); // MSS only: the cookie carries nothing else
+        int window = Math.min(l.receiveBuffer, TcpReceiver.MAX_UNSCALED_WINDOW); // a SYN's window is never scaled
+        int tsVal = ts ? SynCookies.timestampClock(bits, now())
+                + timestampOffset(localIp, localPort, remoteIp, remotePort) : 0;
+        txOptions.syn(ourMss(), sack, ts, tsVal, ts ? in.tsVal : 0, wscale);
         ByteBuf f = stack.ipv4().allocate(TcpSegment.MIN_HEADER_LENGTH + txOptions.length());
-        writeHeader(f, Ipv4Layer.TRANSPORT_OFFSET, localPort, remotePort, iss, in.seq + 1, SYN | ACK, window, 0,
-                localIp, remoteIp, txOptions);
+        writeHeader(f, Ipv4Layer.TRANSPORT_OFFSET, localPort, remotePort, iss, in.seq + 1,
+                SYN | ACK | (ecn ? TcpSegment.ECE : 0), window, 0, localIp, remoteIp, txOptions);
         count(Counter.TCP_SYNCOOKIES_SENT);
         transmit(f, remoteIp);
     }
 
-    /** An ACK that may return a cookie: if it does, the connection is created (Linux cookie_v4_check). */
+    /**
+     * An ACK that may return a cookie: if it does, the connection is created (Linux cookie_v4_check) with the
+     * options its TSecr brings back. As in Linux cookie_timestamp_decode, the cookie fails if it needs an option
+     * we no longer use (the stack's settings changed since the SYN,ACK); ECN then merely stays off.
+     */
     private boolean acceptCookie(TcpListener l, TcpInput in, int localIp, int remoteIp, int remotePort,
                                  int localPort) {
-        int mss = cookies.check(localIp, localPort, remoteIp, remotePort, in.seq - 1, in.ack - 1, now());
-        if (mss == 0) {
+        int echoedClock = in.tsEcr - timestampOffset(localIp, localPort, remoteIp, remotePort);
+        SynCookies.Accepted cookie = cookies.check(localIp, localPort, remoteIp, remotePort, in.seq - 1, in.ack - 1,
+                in.hasTimestamps, echoedClock, now());
+        if (cookie == null) {
+            return false;
+        }
+        SynCookies.TimestampBits options = cookie.options();
+        if (options != null && (!offerTimestamps || options.sackPermitted() && !(offerSack && profile.sack())
+                || options.windowScale() >= 0 && !offerWindowScale)) {
             return false;
         }
         count(Counter.TCP_SYNCOOKIES_RECV);
@@ -485,7 +580,7 @@ public final class TcpLayer {
             return true;
         }
         TcpConnection c = passiveConnection(l, localIp, remoteIp, remotePort, localPort);
-        c.acceptCookie(l, in, mss);
+        c.acceptCookie(l, in, cookie.mss(), options);
         return true;
     }
 
@@ -694,6 +789,7 @@ public final class TcpLayer {
             c.abort();
         }
         signal();
+        signal(l);
     }
 
     /** Reserves a port for a bound socket; false if in use (a listener, or a bound socket without reuse). */

@@ -24,6 +24,12 @@ public final class TcpListener {
     int sendBuffer;
     boolean noDelay;
     boolean keepAlive;
+    /** Runs on the stack's thread when connections may be waiting to be accepted; null for none. */
+    Runnable acceptHandler;
+    /** Signalled whenever connections may be waiting for accept or the listener closed. */
+    org.netstack4j.stack.ReadinessSignal readinessSignal;
+    /** This listener waits in the layer's notification queue. */
+    boolean notificationQueued;
     /** When this listener last sent a SYN cookie; only then are returning ACKs checked as cookies (Linux). */
     long lastCookieSent = Long.MIN_VALUE;
 
@@ -59,6 +65,22 @@ public final class TcpListener {
     /** The next established connection, or null. */
     TcpConnection poll() {
         return acceptQueue.poll();
+    }
+
+    /**
+     * Has {@code handler} run on the stack's thread after every batch of work that queued connections for
+     * accept (or closed the listener); null takes it away. Call on the stack's thread.
+     */
+    public void setAcceptHandler(Runnable handler) {
+        acceptHandler = handler;
+    }
+
+    /**
+     * Who is told, on the stack's thread, whenever this socket may have changed readiness: the threads
+     * blocked on it wait on that signal. Null for none.
+     */
+    public void setReadinessSignal(org.netstack4j.stack.ReadinessSignal signal) {
+        readinessSignal = signal;
     }
 
     /** True once closed. */

@@ -55,6 +55,8 @@ public final class TcpSender {
     /** In fast recovery until SND.UNA passes this (RFC 6582 "recover"). */
     boolean inRecovery;
     int recover;
+    /** Proportional Rate Reduction's state for the current fast recovery (RFC 6937), when the profile uses it. */
+    final ProportionalRateReduction prr = new ProportionalRateReduction();
     /** Every segment between SND.UNA and SND.MAX with its SACK, loss and retransmission marks (RFC 6675). */
     final SackScoreboard board = new SackScoreboard();
     /** Recovering from a retransmission timeout with the scoreboard: lost segments go out as cwnd allows. */

@@ -23,10 +23,20 @@ public final class UdpEndpoint {
     int queuedBytes;
     long drops;
     Errno pendingError;
+    /** Signalled whenever a datagram or an error arrives; null for none. */
+    org.netstack4j.stack.ReadinessSignal readinessSignal;
 
     UdpEndpoint(int receiveBuffer, int sendBuffer) {
         this.receiveBuffer = receiveBuffer;
         this.sendBuffer = sendBuffer;
+    }
+
+    /**
+     * Who is told, on the stack's thread, whenever this socket may have changed readiness: the threads
+     * blocked on it wait on that signal. Null for none.
+     */
+    public void setReadinessSignal(org.netstack4j.stack.ReadinessSignal signal) {
+        readinessSignal = signal;
     }
 
     /** The bound local address (0 for any). */

@@ -73,6 +73,9 @@ public final class UdpLayer {
         ep.queuedBytes += len;
         stack.counters().inc(Counter.UDP_IN_DATAGRAMS);
         stack.signalReadiness();
+        if (ep.readinessSignal != null) {
+            ep.readinessSignal.signal();
+        }
     }
 
     private UdpEndpoint lookup(int dstIp, int dstPort, int srcIp, int srcPort) {
@@ -235,6 +238,9 @@ public final class UdpLayer {
             if (ep.connected && ep.remoteIp == remoteIp && ep.remotePort == remotePort) {
                 ep.pendingError = errno;
                 stack.signalReadiness();
+                if (ep.readinessSignal != null) {
+                    ep.readinessSignal.signal();
+                }
             }
         }
     }

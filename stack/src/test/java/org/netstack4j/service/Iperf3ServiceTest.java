@@ -117,13 +117,20 @@ class Iperf3ServiceTest {
         withService(api -> {
             List<StackSocket> s = startTest(api, "{\"tcp\":true,\"reverse\":true,\"parallel\":1,\"len\":4096}", 1);
             InputStream data = s.get(1).getInputStream();
-            long received = readFully(data, 300_000).length;
+            byte[] got = readFully(data, 300_000);
+            long received = got.length;
+            for (int k = 0; k < got.length; k++) {
+                // The stream is the 4096-byte block pattern repeated, whatever the write sizes were.
+                assertEquals((byte) ((k % 4096) * 31 + 7), got[k], "byte " + k);
+            }
             String results = finish(s.get(0));
             List<long[]> streams = streams(results);
             assertEquals(1, streams.size(), results);
             assertEquals(1, streams.get(0)[0]);
             long sent = streams.get(0)[1];
-            assertTrue(sent >= received && sent % 4096 == 0, "sent " + sent + " in 4096-byte blocks, read " + received);
+            // The pattern goes out as the send queue has room, not in whole blocks (a non-blocking iperf3 writes
+            // partial blocks too), so only the count is checked: at least what the client read.
+            assertTrue(sent >= received, "sent " + sent + ", read " + received);
             byte[] rest = new byte[65536];
             long more = 0;
             int n;

@@ -14,7 +14,8 @@ import org.netstack4j.tcp.cc.CongestionControlKind;
  * NewReno fast recovery against a scripted peer in virtual time (RFC 5681 3.2, RFC 6582 3.2): the third
  * duplicate ACK retransmits the first segment, a partial ACK retransmits the next hole at once and keeps the
  * sender in recovery, the full ACK ends recovery with cwnd deflated to ssthresh. No SACK: the peer's SYN-ACK
- * does not offer it.
+ * does not offer it. Without Proportional Rate Reduction (the rfc profile's choice), so that RFC 5681's window
+ * inflation is what is tested; PRR is {@link TcpProportionalRateReductionTest}'s.
  */
 class TcpNewRenoRecoveryTest {
     static final TransitionCoverage COVERAGE = new TransitionCoverage();
@@ -22,7 +23,8 @@ class TcpNewRenoRecoveryTest {
 
     @Test
     void partialAckRetransmitsTheNextHoleAndStaysInRecovery() {
-        try (TcpPeer p = new TcpPeer(COVERAGE, TcpProfile.LINUX.withCongestionControl(CongestionControlKind.RENO))) {
+        try (TcpPeer p = new TcpPeer(COVERAGE, TcpProfile.LINUX.withCongestionControl(CongestionControlKind.RENO)
+                .withProportionalRateReduction(false))) {
             int fd = p.activeOpen();
             TcpSender snd = p.conn().sender();
             assertEquals(CongestionControlKind.RENO, snd.congestionControl().kind());

@@ -30,19 +30,19 @@ class TcpSynCookiesTest {
     static final TransitionCoverage COVERAGE = new TransitionCoverage();
     private static final int BACKLOG = 2;
 
-    private static TcpPeer peer(int mode) {
+    static TcpPeer peer(int mode) {
         return new TcpPeer(COVERAGE,
                 TcpProfile.LINUX.withRobustness(TcpRobustness.LINUX.withSynCookies(mode)));
     }
 
-    private static int listen(TcpPeer p) {
+    static int listen(TcpPeer p) {
         int l = p.api.socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
         p.api.bind(l, new SockAddrIn(OneStack.US, TcpPeer.PORT));
         p.api.listen(l, BACKLOG);
         return l;
     }
 
-    private static TcpListener listener(TcpPeer p) {
+    static TcpListener listener(TcpPeer p) {
         return p.net.stack.tcp().listeners().get(0);
     }
 
@@ -55,7 +55,7 @@ class TcpSynCookiesTest {
     }
 
     /** Fills the half-open queue with {@link #BACKLOG} ordinary handshakes left open. */
-    private static void fillHalfOpenQueue(TcpPeer p) {
+    static void fillHalfOpenQueue(TcpPeer p) {
         for (int i = 0; i < BACKLOG; i++) {
             syn(p, 41_000 + i, 1460);
         }
@@ -63,7 +63,7 @@ class TcpSynCookiesTest {
         assertEquals(0, p.counter(Counter.TCP_SYNCOOKIES_SENT));
     }
 
-    private static TcpConnection connectionFrom(TcpPeer p, int port) {
+    static TcpConnection connectionFrom(TcpPeer p, int port) {
         return p.net.stack.tcp().connections().stream().filter(c -> c.remotePort() == port).findFirst().orElse(null);
     }
 
@@ -191,19 +191,64 @@ class TcpSynCookiesTest {
         SynCookies cookies = new SynCookies(new byte[32]);
         long now = 1_000 * SynCookies.PERIOD_NANOS + 5;
         for (int mss : new int[] {0, 536, 1219, 1220, 1399, 1400, 1459, 1460, 9000}) {
-            int iss = cookies.make(1, 80, 2, 40_000, 777, mss, now);
+            int iss = cookies.make(1, 80, 2, 40_000, 777, mss, null, now);
             int expected = SynCookies.MSS_TABLE[SynCookies.mssIndex(mss)];
             assertTrue(expected <= Math.max(mss, 536), "never more than the peer offered (or 536)");
-            assertEquals(expected, cookies.check(1, 80, 2, 40_000, 777, iss, now));
-            assertEquals(expected, cookies.check(1, 80, 2, 40_000, 777, iss, now + 2 * SynCookies.PERIOD_NANOS));
-            assertEquals(0, cookies.check(1, 80, 2, 40_000, 777, iss, now + 3 * SynCookies.PERIOD_NANOS));
-            assertEquals(0, cookies.check(1, 80, 2, 40_000, 777, iss ^ 1, now), "MSS bits are authenticated");
-            assertEquals(0, cookies.check(1, 80, 2, 40_000, 777, iss ^ 4, now), "time bits are authenticated");
-            assertEquals(0, cookies.check(1, 80, 2, 40_001, 777, iss, now));
-            assertEquals(0, cookies.check(1, 80, 2, 40_000, 778, iss, now));
+            assertEquals(new SynCookies.Accepted(expected, null), check(cookies, 2, 777, iss, now));
+            assertEquals(expected, check(cookies, 2, 777, iss, now + 2 * SynCookies.PERIOD_NANOS).mss());
+            assertEquals(null, check(cookies, 2, 777, iss, now + 3 * SynCookies.PERIOD_NANOS));
+            assertEquals(null, check(cookies, 2, 777, iss ^ 1, now), "MSS bits are authenticated");
+            assertEquals(null, check(cookies, 2, 777, iss ^ 4, now), "time bits are authenticated");
+            assertEquals(null, check(cookies, 3, 777, iss, now));
+            assertEquals(null, check(cookies, 2, 778, iss, now));
+            assertEquals(null, cookies.check(1, 80, 2, 40_000, 777, iss, true, SynCookies.timestampClock(
+                    new SynCookies.TimestampBits(-1, false, false), now), now), "made without timestamps");
         }
-        assertNotEquals(cookies.make(1, 80, 2, 40_000, 777, 1460, 0),
-                new SynCookies(new byte[] {1}).make(1, 80, 2, 40_000, 777, 1460, 0), "keyed");
+        assertNotEquals(cookies.make(1, 80, 2, 40_000, 777, 1460, null, 0),
+                new SynCookies(new byte[] {1}).make(1, 80, 2, 40_000, 777, 1460, null, 0), "keyed");
+    }
+
+    private static SynCookies.Accepted check(SynCookies cookies, int remoteIp, int peerIsn, int iss, long now) {
+        return cookies.check(1, 80, remoteIp, 40_000, peerIsn, iss, false, 0, now);
+    }
+
+    @Test
+    void timestampOptionBitsAreAuthenticatedAndTiedToTheCookiesTime() {
+        SynCookies cookies = new SynCookies(new byte[32]);
+        var options = new SynCookies.TimestampBits(9, true, false);
+        long made = 1_000 * SynCookies.PERIOD_NANOS + 30_000_000_000L; // half-way through a slot
+        int iss = cookies.make(1, 80, 2, 40_000, 777, 1460, options, made);
+        int clock = SynCookies.timestampClock(options, made);
+        long later = made + SynCookies.PERIOD_NANOS + 1; // the ACK may come in a later slot
+        assertEquals(new SynCookies.Accepted(1460, options), cookies.check(1, 80, 2, 40_000, 777, iss, true, clock,
+                later));
+        assertEquals(null, cookies.check(1, 80, 2, 40_000, 777, iss, false, 0, later), "TSecr missing");
+        for (int bit = 0; bit < SynCookies.TS_BITS; bit++) {
+            assertEquals(null, cookies.check(1, 80, 2, 40_000, 777, iss, true, clock ^ 1 << bit, later),
+                    "option bit " + bit + " changed");
+        }
+        int period = (int) (SynCookies.PERIOD_NANOS / 1_000_000L);
+        assertEquals(null, cookies.check(1, 80, 2, 40_000, 777, iss, true, clock - period, later), "a slot older");
+        assertEquals(null, cookies.check(1, 80, 2, 40_000, 777, iss, true, clock + period, later + period * 1_000_000L),
+                "a slot younger");
+        assertEquals(null, cookies.check(1, 80, 2, 40_000, 777, iss, true, clock + 64, made),
+                "same slot and bits, but not sent yet");
+        assertEquals(options, cookies.check(1, 80, 2, 40_000, 777, iss, true, clock + 64, made + 64_000_000L)
+                .options(), "a later TSval of the same slot with the same bits passes (it could be ours)");
+    }
+
+    @Test
+    void cookieTimestampNeverRunsAheadOfTheClock() {
+        for (long ms = 0; ms < 300; ms += 7) {
+            for (int bits : new int[] {0, 1, 0x1F, 0x20, 0x3F}) {
+                var options = SynCookies.fromTimestampBits(bits);
+                long now = 5 * SynCookies.PERIOD_NANOS - 100_000_000L + ms * 1_000_000L + 999_999;
+                int clock = SynCookies.timestampClock(options, now);
+                int tick = (int) (now / 1_000_000L);
+                assertEquals(bits, clock & 63, "low six bits carry the options");
+                assertTrue(tick - clock >= 0 && tick - clock < 64, "within the 64 ticks up to now: " + (tick - clock));
+            }
+        }
     }
 
     @Test

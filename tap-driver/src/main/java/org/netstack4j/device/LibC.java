@@ -59,6 +59,8 @@ final class LibC {
     private static final MethodHandle READ = bind("read", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG), -1);
     private static final MethodHandle WRITE = bind("write", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG), -1);
     private static final MethodHandle POLL = bind("poll", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT), -1);
+    private static final MethodHandle PPOLL =
+            bind("ppoll", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, ADDRESS, ADDRESS), -1);
     private static final MethodHandle EVENTFD = bind("eventfd", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT), -1);
     private static final MethodHandle SOCKET = bind("socket", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT), -1);
     // strerror sets no errno worth reading, so it is bound without the capture option.
@@ -162,6 +164,27 @@ final class LibC {
         MemorySegment state = STATE.get();
         try {
             int n = (int) POLL.invokeExact(state, fds, nfds, timeoutMillis);
+            return n >= 0 ? n : -errno(state);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /**
+     * ppoll(fds, nfds, timeout, NULL) with a timeout to the nanosecond, written into {@code timespec} (16 bytes,
+     * {@code {tv_sec, tv_nsec}}); a negative timeout waits without limit. Returns the number of ready fds (0 on
+     * timeout) or {@code -errno}.
+     */
+    static int ppoll(MemorySegment fds, long nfds, long timeoutNanos, MemorySegment timespec) {
+        MemorySegment state = STATE.get();
+        MemorySegment timeout = MemorySegment.NULL;
+        if (timeoutNanos >= 0) {
+            timespec.set(JAVA_LONG, 0, timeoutNanos / 1_000_000_000L);
+            timespec.set(JAVA_LONG, 8, timeoutNanos % 1_000_000_000L);
+            timeout = timespec;
+        }
+        try {
+            int n = (int) PPOLL.invokeExact(state, fds, nfds, timeout, MemorySegment.NULL);
             return n >= 0 ? n : -errno(state);
         } catch (Throwable t) {
             throw unexpected(t);

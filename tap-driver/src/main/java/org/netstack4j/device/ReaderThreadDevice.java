@@ -24,6 +24,8 @@ abstract class ReaderThreadDevice implements NetworkDevice {
     private final String threadPrefix;
     private final LastHolderCloser closer = new LastHolderCloser(this::release);
     private Thread reader;
+    /** Started by {@link #startPolling}: a polling event loop reads the device, no reader thread. */
+    private boolean polling;
 
     ReaderThreadDevice(String name, int mtu, String threadPrefix) {
         this.name = name;
@@ -60,9 +62,29 @@ abstract class ReaderThreadDevice implements NetworkDevice {
         return counters;
     }
 
-    /** True once {@link #start} has been called. */
+    /** True once {@link #start} or {@link #startPolling} has been called. */
     final synchronized boolean started() {
-        return reader != null;
+        return reader != null || polling;
+    }
+
+    /**
+     * Starts without a reader thread, for a polling event loop that reads the device itself: that loop now
+     * holds the native resources until {@link #pollingStopped()}.
+     */
+    final synchronized void startPolling() {
+        if (closed) {
+            throw new IllegalStateException(name + " is closed");
+        }
+        if (started()) {
+            throw new IllegalStateException(name + " is already started");
+        }
+        closer.hold();
+        polling = true;
+    }
+
+    /** The polling loop lets go: the native resources go once close() has let go too. */
+    final void pollingStopped() {
+        closer.letGo();
     }
 
     /** Starts the reader thread; frames are delivered on it. */
@@ -71,7 +93,7 @@ abstract class ReaderThreadDevice implements NetworkDevice {
         if (closed) {
             throw new IllegalStateException(name + " is closed");
         }
-        if (reader != null) {
+        if (started()) {
             throw new IllegalStateException(name + " is already started");
         }
         Runnable body = readerBody(receiver);
@@ -94,12 +116,17 @@ abstract class ReaderThreadDevice implements NetworkDevice {
     @Override
     public final void close() {
         Thread started;
+        boolean polled;
         synchronized (this) {
             if (closed) {
                 return;
             }
             closed = true;
             started = reader;
+            polled = polling;
+        }
+        if (polled) {
+            wakeReader(); // the polling loop leaves its sleep and sees the device closed
         }
         if (started != null) {
             wakeReader();

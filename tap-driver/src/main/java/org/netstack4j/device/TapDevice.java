@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Optional;
 import org.netstack4j.link.FrameReceiver;
+import org.netstack4j.link.PolledDevice;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,14 +18,16 @@ import org.slf4j.LoggerFactory;
  * A Linux TAP interface driven through the FFM API: frames the kernel sends out of the interface arrive at the
  * stack, frames the stack transmits enter the kernel as if received on it.
  *
- * <p>Threads: one platform reader thread per device ({@link TapReader}); {@link #transmit} writes directly
- * from the caller's thread with one non-blocking write(2) per frame. {@link #close()} wakes the reader through
+ * <p>Threads: either one platform reader thread per device ({@link TapReader}), or none when an event loop
+ * polls the device itself ({@link PolledDevice}: the loop reads frames in batches and sleeps in ppoll(2) on the
+ * TAP and the eventfd); {@link #transmit} writes directly from the caller's thread with one non-blocking
+ * write(2) per frame. {@link #close()} wakes the reader through
  * an eventfd, waits for it, then closes the fds, which deletes a non-persistent TAP.
  *
  * <p>The fd keeps working after the interface is moved to another network namespace, which is how tests give
  * the kernel peer its own isolated network.
  */
-public final class TapDevice extends ReaderThreadDevice {
+public final class TapDevice extends ReaderThreadDevice implements PolledDevice {
 
     private static final Logger LOG = LoggerFactory.getLogger(TapDevice.class);
     private static final String TUN_PATH = "/dev/net/tun";
@@ -232,17 +235,59 @@ public final class TapDevice extends ReaderThreadDevice {
     }
 
 
+    /** The reader a polling event loop drives; set by {@link #startPolled}, used on that loop's thread only. */
+    private TapReader polledReader;
+
     @Override
-    void wakeReader() {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment one = arena.allocate(JAVA_LONG);
-            one.set(JAVA_LONG, 0, 1L);
-            long result = LibC.write(wakeFd, one, JAVA_LONG.byteSize());
-            if (result < 0) {
-                // The reader still notices the closed flag within its poll timeout.
-                LOG.warn("{}: cannot wake the reader: {}", name, Errno.describe((int) -result));
+    public void startPolled(FrameReceiver receiver) {
+        startPolling();
+        polledReader = (TapReader) readerBody(receiver);
+    }
+
+    @Override
+    public int readReady(int max) {
+        int n = polledReader.readBatch(max);
+        return Math.max(n, 0);
+    }
+
+    @Override
+    public void await(long timeoutNanos) {
+        if (!closed) {
+            polledReader.awaitReadable(timeoutNanos);
+        }
+    }
+
+    @Override
+    public void wakeUp() {
+        synchronized (fdLock) {
+            if (fdsOpen) {
+                wakeReader();
             }
         }
+    }
+
+    @Override
+    public void stopPolling() {
+        if (polledReader != null) {
+            polledReader.releaseSpare();
+        }
+        pollingStopped();
+    }
+
+    @Override
+    void wakeReader() {
+        long result = LibC.write(wakeFd, ONE, JAVA_LONG.byteSize());
+        if (result < 0 && result != -Errno.EAGAIN) {
+            // The reader still notices the closed flag within its poll timeout.
+            LOG.warn("{}: cannot wake the reader: {}", name, Errno.describe((int) -result));
+        }
+    }
+
+    /** The 8-byte 1 that an eventfd write adds; never written after this, so any thread may pass it. */
+    private static final MemorySegment ONE = Arena.global().allocate(JAVA_LONG);
+
+    static {
+        ONE.set(JAVA_LONG, 0, 1L);
     }
 
 

@@ -13,15 +13,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The body of a TAP device's reader thread: read frames until {@code EAGAIN}, then sleep in poll(2) on the TAP
- * fd and the device's eventfd. {@link TapDevice#close()} writes to the eventfd, which is the only reliable way
- * to wake a thread blocked in the kernel (neither interrupt nor closing the fd does).
+ * Reads a TAP: frames until {@code EAGAIN}, then a sleep in ppoll(2) on the TAP fd and the device's eventfd.
+ * Either a reader thread of its own runs it ({@link #run}), or a polling event loop calls {@link #readBatch}
+ * and {@link #awaitReadable} itself ({@link org.netstack4j.link.PolledDevice}). {@link TapDevice#close()}
+ * writes to the eventfd, which is the only reliable way to wake a thread blocked in the kernel (neither
+ * interrupt nor closing the fd does).
  */
 final class TapReader implements Runnable {
 
     private static final Logger LOG = LoggerFactory.getLogger(TapReader.class);
-    /** A safety net only: the eventfd already wakes us at once on close. */
-    private static final int POLL_TIMEOUT_MILLIS = 1000;
     private static final long TAP_REVENTS = 6;
     private static final long WAKE_REVENTS = LibC.POLLFD_SIZE + 6;
     /** Read buffers above this size (offloads, jumbo MTUs) get small frames copied out of them. */
@@ -49,59 +49,86 @@ final class TapReader implements Runnable {
         this.receiver = receiver;
         this.counters = counters;
         this.stopRequested = stopRequested;
+        Arena arena = Arena.ofAuto();
+        this.pollFds = arena.allocate(2 * LibC.POLLFD_SIZE, 8);
+        this.timespec = arena.allocate(16, 8);
+        pollFds.set(JAVA_INT, 0, tapFd);
+        pollFds.set(JAVA_SHORT, 4, LibC.POLLIN);
+        pollFds.set(JAVA_INT, LibC.POLLFD_SIZE, wakeFd);
+        pollFds.set(JAVA_SHORT, LibC.POLLFD_SIZE + 4, LibC.POLLIN);
     }
+
+    /** The poll set and timeout, allocated once; not confined, since a polling event loop owns this reader. */
+    private final MemorySegment pollFds;
+    private final MemorySegment timespec;
+    /** One buffer is kept across EAGAINs so an idle device does not allocate and free on every wake-up. */
+    private ByteBuf spare;
+    private MemorySegment heapFallback;
+    /** The fd is unusable for good (the TAP was deleted, or poll failed). */
+    private boolean broken;
+
+    /** The reader thread's longest sleep: a safety net only, the eventfd wakes it at once on close. */
+    private static final long SAFETY_POLL_NANOS = 1_000_000_000L;
+    /** What {@link #readBatch} returns when the TAP is gone. */
+    static final int FATAL = -1;
 
     @Override
     public void run() {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment pollFds = arena.allocate(2 * LibC.POLLFD_SIZE, 8);
-            pollFds.set(JAVA_INT, 0, tapFd);
-            pollFds.set(JAVA_SHORT, 4, LibC.POLLIN);
-            pollFds.set(JAVA_INT, LibC.POLLFD_SIZE, wakeFd);
-            pollFds.set(JAVA_SHORT, LibC.POLLFD_SIZE + 4, LibC.POLLIN);
-            readLoop(pollFds, arena);
-        }
-    }
-
-    private void readLoop(MemorySegment pollFds, Arena arena) {
-        // One buffer is kept across EAGAINs so an idle device does not allocate and free on every wake-up.
-        ByteBuf spare = null;
-        MemorySegment heapFallback = null;
         try {
             while (!stopRequested.getAsBoolean()) {
-                if (spare == null) {
-                    spare = PooledByteBufAllocator.DEFAULT.directBuffer(frameCapacity);
-                }
-                MemorySegment target = NativeView.of(spare, 0, frameCapacity);
-                if (target == null) {
-                    // Only if Netty could not give native memory: read into our own and copy.
-                    heapFallback = heapFallback != null ? heapFallback : arena.allocate(frameCapacity);
-                    target = heapFallback;
-                }
-                long n = LibC.read(tapFd, target, frameCapacity);
-                if (n > 0) {
-                    if (target == heapFallback) {
-                        spare.writeBytes(heapFallback.asSlice(0, n).asByteBuffer());
-                    } else {
-                        spare.writerIndex((int) n);
-                    }
-                    if (deliver(spare)) {
-                        spare = null;
-                    } else {
-                        spare.clear();
-                    }
-                } else if (n == -Errno.EAGAIN) {
-                    if (!awaitReadable(pollFds)) {
-                        return;
-                    }
-                } else if (n != -Errno.EINTR && !survivable(n)) {
+                if (readBatch(Integer.MAX_VALUE) == FATAL || !awaitReadable(SAFETY_POLL_NANOS)) {
                     return;
                 }
             }
         } finally {
-            if (spare != null) {
-                spare.release();
+            releaseSpare();
+        }
+    }
+
+    /**
+     * Reads and hands over frames until the TAP has none ready ({@code EAGAIN}) or {@code max} were read.
+     *
+     * @return frames handed over, or {@link #FATAL} when the TAP is gone and reading must stop
+     */
+    int readBatch(int max) {
+        int frames = 0;
+        while (frames < max && !broken && !stopRequested.getAsBoolean()) {
+            if (spare == null) {
+                spare = PooledByteBufAllocator.DEFAULT.directBuffer(frameCapacity);
             }
+            MemorySegment target = NativeView.of(spare, 0, frameCapacity);
+            if (target == null) {
+                // Only if Netty could not give native memory: read into our own and copy.
+                heapFallback = heapFallback != null ? heapFallback : Arena.ofAuto().allocate(frameCapacity);
+                target = heapFallback;
+            }
+            long n = LibC.read(tapFd, target, frameCapacity);
+            if (n > 0) {
+                if (target == heapFallback) {
+                    spare.writeBytes(heapFallback.asSlice(0, n).asByteBuffer());
+                } else {
+                    spare.writerIndex((int) n);
+                }
+                frames++;
+                if (deliver(spare)) {
+                    spare = null;
+                } else {
+                    spare.clear();
+                }
+            } else if (n == -Errno.EAGAIN) {
+                return frames;
+            } else if (n != -Errno.EINTR && !survivable(n)) {
+                broken = true;
+            }
+        }
+        return broken ? FATAL : frames;
+    }
+
+    /** Lets go of the read buffer kept between reads. */
+    void releaseSpare() {
+        if (spare != null) {
+            spare.release();
+            spare = null;
         }
     }
 
@@ -142,27 +169,37 @@ final class TapReader implements Runnable {
         return true;
     }
 
-    /** Sleeps until the TAP has a frame; returns false when the device is closing or the TAP went away. */
-    private boolean awaitReadable(MemorySegment pollFds) {
+    /**
+     * Sleeps until the TAP has a frame, the eventfd is written or {@code timeoutNanos} pass. For the reader
+     * thread the eventfd means "stop"; for a polling event loop it is its wake-up call, which is then consumed
+     * (read) so that the next sleep sleeps. Returns false when the reader must stop: closing, or the TAP went
+     * away.
+     */
+    boolean awaitReadable(long timeoutNanos) {
         pollFds.set(JAVA_SHORT, TAP_REVENTS, (short) 0);
         pollFds.set(JAVA_SHORT, WAKE_REVENTS, (short) 0);
-        int ready = LibC.poll(pollFds, 2, POLL_TIMEOUT_MILLIS);
+        int ready = LibC.ppoll(pollFds, 2, timeoutNanos, timespec);
         if (ready < 0) {
             if (ready == -Errno.EINTR) {
                 return true;
             }
             counters.readError();
             LOG.warn("{}: poll failed ({}); reader stops", name, Errno.describe(-ready));
+            broken = true;
             return false;
         }
         if (pollFds.get(JAVA_SHORT, WAKE_REVENTS) != 0) {
-            return false;
+            if (stopRequested.getAsBoolean()) {
+                return false;
+            }
+            LibC.read(wakeFd, timespec, 8); // the counter back to 0 (non-blocking; EAGAIN if another read won)
         }
         short tapEvents = pollFds.get(JAVA_SHORT, TAP_REVENTS);
         if ((tapEvents & (LibC.POLLERR | LibC.POLLHUP | LibC.POLLNVAL)) != 0) {
             counters.readError();
             LOG.warn("{}: TAP fd reports error or hang-up (revents=0x{}); reader stops", name,
                     Integer.toHexString(tapEvents));
+            broken = true;
             return false;
         }
         return true;

@@ -39,10 +39,17 @@ public interface CongestionControl {
      * Loss detected by duplicate ACKs or SACK: sets ssthresh and the recovery window (RFC 5681 3.2 step 2,
      * RFC 6675 section 5 step 4.2, RFC 9438 4.6).
      *
-     * @param flight bytes outstanding (FlightSize)
-     * @param withSack recovery is SACK-based (cwnd = ssthresh) rather than NewReno with inflation (+3 MSS)
+     * @param flight  bytes outstanding (FlightSize)
+     * @param inflate NewReno without SACK and without PRR: cwnd = ssthresh + 3 MSS (RFC 5681 3.2 step 3);
+     *                otherwise cwnd = ssthresh and the recovery algorithm decides what is sent
      */
-    void onEnterRecovery(int flight, long now, boolean withSack);
+    void onEnterRecovery(int flight, long now, boolean inflate);
+
+    /**
+     * During fast recovery with Proportional Rate Reduction the recovery code sets the window each ACK:
+     * cwnd = pipe + sndcnt (RFC 6937 section 3, as Linux's tcp_cwnd_reduction); ssthresh is left alone.
+     */
+    void setRecoveryWindow(int bytes);
 
     /** A further duplicate ACK during NewReno recovery without SACK: inflate by one MSS (RFC 5681 3.2 step 4). */
     void onDuplicateAckInRecovery();
@@ -68,7 +75,7 @@ public interface CongestionControl {
      * be retransmitted.
      */
     default void onCongestionEcho(int flight, long now) {
-        onEnterRecovery(flight, now, true);
+        onEnterRecovery(flight, now, false);
         onExitRecovery(flight, now);
     }
 }

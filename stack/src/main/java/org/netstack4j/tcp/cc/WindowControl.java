@@ -92,11 +92,16 @@ abstract class WindowControl implements CongestionControl {
     protected abstract void restartEpoch();
 
     @Override
-    public void onEnterRecovery(int flight, long now, boolean withSack) {
+    public void onEnterRecovery(int flight, long now, boolean inflate) {
         ssthresh = reduce(flight, now);
         // RFC 5681 3.2 step 3 (NewReno inflation by the three segments that left the network), or RFC 6675
         // section 5 step 4.2: cwnd = ssthresh and the pipe estimate decides what is sent.
-        cwnd = withSack ? ssthresh : ssthresh + 3.0 * mss;
+        cwnd = inflate ? ssthresh + 3.0 * mss : ssthresh;
+    }
+
+    @Override
+    public void setRecoveryWindow(int bytes) {
+        cwnd = Math.max(0, bytes);
     }
 
     @Override

@@ -28,7 +28,7 @@ class CubicTest {
     @Test
     void lossSetsWmaxSsthreshAndK() {
         Cubic c = grownTo(100);
-        c.onEnterRecovery(100 * MSS, 10 * S, true);
+        c.onEnterRecovery(100 * MSS, 10 * S, false);
         assertEquals(100.0, c.wMax(), EPS, "W_max is cwnd at the loss");
         assertEquals(70 * MSS, c.ssthresh(), "ssthresh = 0.7 * FlightSize (RFC 9438 4.6)");
         assertEquals(70 * MSS, c.cwnd(), "SACK recovery: cwnd = ssthresh");
@@ -43,7 +43,7 @@ class CubicTest {
     @Test
     void windowCurveMatchesTheRfcAtSeveralTimes() {
         Cubic c = grownTo(100);
-        c.onEnterRecovery(100 * MSS, 10 * S, true);
+        c.onEnterRecovery(100 * MSS, 10 * S, false);
         c.onExitRecovery(70 * MSS, 10 * S);
         c.onAck(MSS, 20 * S, RTT, c.cwnd());
         double k = 4.217163326508746;
@@ -59,7 +59,7 @@ class CubicTest {
     @Test
     void cwndMovesTowardsTheCurveOneRttAhead() {
         Cubic c = grownTo(100);
-        c.onEnterRecovery(100 * MSS, 10 * S, true);
+        c.onEnterRecovery(100 * MSS, 10 * S, false);
         c.onExitRecovery(70 * MSS, 10 * S);
         long epoch = 20 * S;
         c.onAck(MSS, epoch, RTT, c.cwnd()); // Reno-friendly at t = 0: W_cubic(0) = 70 < W_est
@@ -86,7 +86,7 @@ class CubicTest {
     void renoFriendlyRegionUsesWest() {
         // W_max = 10: K = cbrt(3 / 0.4) = 1.957 s, so early on W_cubic stays below what Reno would reach.
         Cubic c = grownTo(10);
-        c.onEnterRecovery(10 * MSS, 0, true);
+        c.onEnterRecovery(10 * MSS, 0, false);
         c.onExitRecovery(7 * MSS, 0);
         assertEquals(7 * MSS, c.cwnd());
         long epoch = S;
@@ -106,7 +106,7 @@ class CubicTest {
     @Test
     void westGrowsWithAlphaOneOnceItReachesThePriorWindow() {
         Cubic c = grownTo(10);
-        c.onEnterRecovery(10 * MSS, 0, true);
+        c.onEnterRecovery(10 * MSS, 0, false);
         c.onExitRecovery(7 * MSS, 0);
         long t = S;
         while (c.wEst() < 10) {
@@ -121,11 +121,11 @@ class CubicTest {
     @Test
     void fastConvergenceLowersWmaxWhenTheWindowShrinks() {
         Cubic c = grownTo(100);
-        c.onEnterRecovery(100 * MSS, 10 * S, true);
+        c.onEnterRecovery(100 * MSS, 10 * S, false);
         c.onExitRecovery(70 * MSS, 10 * S);
         assertEquals(100.0, c.wMax(), EPS);
         // A second loss at 70 < W_max: W_max = 70 * (1 + 0.7) / 2 = 59.5 (RFC 9438 4.7).
-        c.onEnterRecovery(70 * MSS, 11 * S, true);
+        c.onEnterRecovery(70 * MSS, 11 * S, false);
         assertEquals(59.5, c.wMax(), EPS);
         assertEquals(49 * MSS, c.ssthresh());
         c.onExitRecovery(49 * MSS, 11 * S);
@@ -133,13 +133,13 @@ class CubicTest {
         assertEquals(Math.cbrt((59.5 - 49) / 0.4), c.k(), 1e-12, "K from the lowered W_max and cwnd_epoch");
         // A loss above W_max takes W_max = cwnd without the reduction.
         Cubic d = grownTo(100);
-        d.onEnterRecovery(100 * MSS, 0, true);
+        d.onEnterRecovery(100 * MSS, 0, false);
         d.onExitRecovery(70 * MSS, 0);
         while (d.cwnd() < 120 * MSS) {
             d.onAck(MSS, 100 * S, RTT, d.cwnd());
         }
         double w = d.cwnd() / (double) MSS;
-        d.onEnterRecovery(d.cwnd(), 101 * S, true);
+        d.onEnterRecovery(d.cwnd(), 101 * S, false);
         assertEquals(w, d.wMax(), 1.0 / MSS);
     }
 
@@ -157,7 +157,7 @@ class CubicTest {
     @Test
     void newRenoHalvesWhereCubicKeepsSeventyPercent() {
         NewReno r = new NewReno(MSS, 10, IdlePolicy.RESTART_WINDOW);
-        r.onEnterRecovery(40 * MSS, 0, false);
+        r.onEnterRecovery(40 * MSS, 0, true);
         assertEquals(20 * MSS, r.ssthresh());
         assertEquals(23 * MSS, r.cwnd(), "ssthresh + 3 MSS without SACK (RFC 5681 3.2 step 3)");
     }

@@ -47,7 +47,7 @@ class WindowControlTest {
     @Test
     void newRenoRecoveryInflatesDeflatesAndEndsAtSsthresh() {
         NewReno r = new NewReno(MSS, 10, IdlePolicy.RESTART_WINDOW);
-        r.onEnterRecovery(10 * MSS, 0, false);
+        r.onEnterRecovery(10 * MSS, 0, true);
         assertEquals(5 * MSS, r.ssthresh());
         assertEquals(8 * MSS, r.cwnd());
         r.onDuplicateAckInRecovery();
