@@ -19,7 +19,7 @@ public final class SendQueue {
     private int limit;
     /** Where writes ended, counted in bytes ever queued, ascending; only those beyond the acknowledged front. */
     private final LongRing writeEnds = new LongRing(4);
-    /** Smallest chunk allocated for a write (pooled buffers round small sizes up anyway). */
+    /** Largest room a chunk is given beyond its write (a chunk for a larger write is as large as the write). */
     private static final int MIN_CHUNK = 16 * 1024;
     /** Bytes acknowledged and dropped so far. */
     private long dropped;
@@ -62,9 +62,10 @@ public final class SendQueue {
             data.extendLast(done);
         }
         if (done < n) {
-            // Chunks of at least MIN_CHUNK bytes, so that many small writes share a few buffers.
+            // Room for a few more writes of this size, up to MIN_CHUNK, so that a stream of writes shares a few
+            // chunks, while a lone small write does not pin a large buffer until it is acknowledged.
             int rest = n - done;
-            ByteBuf chunk = alloc.buffer(Math.max(rest, Math.min(MIN_CHUNK, limit)));
+            ByteBuf chunk = alloc.buffer(Math.max(rest, Math.min(Math.min(MIN_CHUNK, limit), 4 * rest)));
             chunk.writeBytes(src, off + done, rest);
             data.add(chunk, 0, rest);
             tail = chunk;
