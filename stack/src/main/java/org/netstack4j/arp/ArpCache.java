@@ -44,6 +44,11 @@ public final class ArpCache {
      * map lookup would box the address on every frame. Cleared whenever an entry leaves the map.
      */
     private int lastHop;
+    /**
+     * No entry has a deadline before this (a lower bound: every deadline set lowers it, a scan makes it exact),
+     * so that polls between deadlines return without walking the table, which would allocate an iterator.
+     */
+    private long earliest = Long.MIN_VALUE;
     private Entry lastEntry;
     private final ArpPacket rx = new ArpPacket();
     private final long lifetime;
@@ -107,6 +112,7 @@ public final class ArpCache {
     private void learn(int ip, Entry e, long mac) {
         e.mac = mac;
         e.expires = stack.clock().nanos() + lifetime;
+        earliest = Math.min(earliest, e.expires);
         e.requestsSent = 0;
         ByteBuf f;
         while ((f = e.waiting.poll()) != null) {
@@ -150,6 +156,7 @@ public final class ArpCache {
             e.mac = -1;
             e.requestsSent = 0;
             e.nextRequest = now;
+            earliest = Math.min(earliest, now);
             entries.put(nextHop, e);
         }
         if (e.queuedBytes + frame.readableBytes() > stack.config().arpQueueBytesPerEntry()) {
@@ -178,6 +185,7 @@ public final class ArpCache {
         stack.counters().inc(Counter.ARP_OUT_REQUESTS);
         e.requestsSent++;
         e.nextRequest = now + retryInterval;
+        earliest = Math.min(earliest, e.nextRequest);
     }
 
     private void send(int op, long ethDst, int targetIp, long targetMac) {
@@ -204,6 +212,9 @@ public final class ArpCache {
 
     /** Retries requests, gives up on silent addresses and expires stale entries. */
     public long poll(long now) {
+        if (now < earliest) {
+            return earliest;
+        }
         long next = Pollable.NEVER;
         for (Iterator<Map.Entry<Integer, Entry>> it = entries.entrySet().iterator(); it.hasNext(); ) {
             Map.Entry<Integer, Entry> me = it.next();
@@ -231,6 +242,7 @@ public final class ArpCache {
             }
             next = Math.min(next, e.nextRequest);
         }
+        earliest = next;
         return next;
     }
 

@@ -208,6 +208,9 @@ public final class Reassembler {
     /** Expires incomplete datagrams whose time is up, sending time-exceeded where allowed. */
     public long poll(long now) {
         long next = Pollable.NEVER;
+        if (partials.isEmpty()) {
+            return next; // the common case, without allocating an iterator
+        }
         for (Iterator<Partial> it = partials.values().iterator(); it.hasNext(); ) {
             Partial p = it.next();
             if (now >= p.deadline) {

@@ -2,6 +2,7 @@ package org.netstack4j.link;
 
 import io.netty.buffer.ByteBuf;
 import java.util.SplittableRandom;
+import java.util.function.Consumer;
 
 /**
  * Wraps any device and damages the frames it sends according to a {@link FaultProfile}: seeded loss,
@@ -12,6 +13,8 @@ import java.util.SplittableRandom;
  */
 public final class FaultInjectingDevice implements NetworkDevice {
     private final NetworkDevice inner;
+    /** {@code inner.transmit} as a target for the scheduler, made once rather than per delayed frame. */
+    private final Consumer<ByteBuf> innerTransmit;
     private final LinkScheduler scheduler;
     private final FaultProfile profile;
     private final SplittableRandom random;
@@ -25,6 +28,7 @@ public final class FaultInjectingDevice implements NetworkDevice {
     /** Wraps {@code inner}; delayed frames are held in {@code scheduler}. */
     public FaultInjectingDevice(NetworkDevice inner, LinkScheduler scheduler, FaultProfile profile, long seed) {
         this.inner = inner;
+        this.innerTransmit = inner::transmit;
         this.scheduler = scheduler;
         this.profile = profile;
         this.random = new SplittableRandom(seed);
@@ -98,7 +102,7 @@ public final class FaultInjectingDevice implements NetworkDevice {
         if (departure + extra == now) {
             inner.transmit(frame);
         } else {
-            scheduler.deliverAt(departure + extra, frame, inner::transmit);
+            scheduler.deliverAt(departure + extra, frame, innerTransmit);
         }
     }
 

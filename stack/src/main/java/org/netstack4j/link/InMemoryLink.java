@@ -1,6 +1,7 @@
 package org.netstack4j.link;
 
 import io.netty.buffer.ByteBuf;
+import java.util.function.Consumer;
 
 /**
  * A point-to-point Ethernet cable between two {@link NetworkDevice}s inside one JVM. A frame sent on one end
@@ -41,6 +42,8 @@ public final class InMemoryLink {
         private final int mtu;
         private final long latency;
         private End peer;
+        /** {@code arrive} as a target for the scheduler, made once rather than per frame. */
+        private final Consumer<ByteBuf> arrival = this::arrive;
         private FrameReceiver receiver;
         private boolean closed;
         private long sent;
@@ -77,7 +80,7 @@ public final class InMemoryLink {
                 return;
             }
             sent++;
-            scheduler.deliverAt(scheduler.now() + latency, frame, peer::arrive);
+            scheduler.deliverAt(scheduler.now() + latency, frame, peer.arrival);
         }
 
         private void arrive(ByteBuf frame) {

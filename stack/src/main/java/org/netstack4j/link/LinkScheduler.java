@@ -1,6 +1,7 @@
 package org.netstack4j.link;
 
 import io.netty.buffer.ByteBuf;
+import java.util.ArrayDeque;
 import java.util.PriorityQueue;
 import java.util.function.Consumer;
 import org.netstack4j.time.Clock;
@@ -12,8 +13,13 @@ import org.netstack4j.time.Pollable;
  * Frames still queued when the scheduler is closed are released, never leaked.
  */
 public final class LinkScheduler implements Pollable, AutoCloseable {
-    private record Event(long time, long order, ByteBuf frame, Consumer<ByteBuf> target)
-            implements Comparable<Event> {
+    /** A frame in flight; reused once delivered, so that a steady flow of frames allocates no events. */
+    private static final class Event implements Comparable<Event> {
+        long time;
+        long order;
+        ByteBuf frame;
+        Consumer<ByteBuf> target;
+
         @Override
         public int compareTo(Event o) {
             int c = Long.compare(time, o.time);
@@ -23,6 +29,8 @@ public final class LinkScheduler implements Pollable, AutoCloseable {
 
     private final Clock clock;
     private final PriorityQueue<Event> events = new PriorityQueue<>();
+    /** Delivered events, ready for reuse. */
+    private final ArrayDeque<Event> spare = new ArrayDeque<>();
     private long order;
 
     /** A scheduler reading time from {@code clock}. */
@@ -37,7 +45,15 @@ public final class LinkScheduler implements Pollable, AutoCloseable {
 
     /** Hands {@code frame} to {@code target} when the clock reaches {@code time}; owns the frame until then. */
     public void deliverAt(long time, ByteBuf frame, Consumer<ByteBuf> target) {
-        events.add(new Event(time, order++, frame, target));
+        Event e = spare.poll();
+        if (e == null) {
+            e = new Event();
+        }
+        e.time = time;
+        e.order = order++;
+        e.frame = frame;
+        e.target = target;
+        events.add(e);
     }
 
     /** Number of frames in flight. */
@@ -50,7 +66,12 @@ public final class LinkScheduler implements Pollable, AutoCloseable {
         long now = clock.nanos();
         while (!events.isEmpty() && events.peek().time <= now) {
             Event e = events.poll();
-            e.target.accept(e.frame);
+            ByteBuf frame = e.frame;
+            Consumer<ByteBuf> target = e.target;
+            e.frame = null;
+            e.target = null;
+            spare.push(e);
+            target.accept(frame);
         }
         return events.isEmpty() ? NEVER : events.peek().time;
     }

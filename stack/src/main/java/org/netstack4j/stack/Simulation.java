@@ -78,8 +78,8 @@ public final class Simulation implements AutoCloseable {
     private long settle() {
         for (int round = 0; round < MAX_ROUNDS_AT_ONE_INSTANT; round++) {
             long next = scheduler.poll();
-            for (NetStack s : stacks) {
-                next = Math.min(next, s.poll());
+            for (int i = 0; i < stacks.size(); i++) { // indexed: no iterator per round
+                next = Math.min(next, stacks.get(i).poll());
             }
             if (next > clock.nanos()) {
                 return next;

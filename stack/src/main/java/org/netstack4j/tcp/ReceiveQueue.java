@@ -1,9 +1,6 @@
 package org.netstack4j.tcp;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.CompositeByteBuf;
-import java.util.ArrayDeque;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -14,31 +11,30 @@ import java.util.TreeMap;
  * overlapping and duplicate bytes are trimmed so each byte is stored once.
  */
 public final class ReceiveQueue {
-    private final CompositeByteBuf ready;
+    /** In-order bytes: pieces of the frames they arrived in, each holding a reference to its frame. */
+    private final ByteRangeQueue ready = new ByteRangeQueue(4);
     /** Out-of-order segments keyed by sequence number, compared wrap-safely. */
     private final TreeMap<Integer, ByteBuf> outOfOrder = new TreeMap<>((a, b) -> Integer.compare(a - b, 0));
     private int outOfOrderBytes;
     private int limit;
     /**
      * The contiguous runs of out-of-order data, left edge to right edge: the SACK blocks (RFC 2018 3), kept merged
-     * so that finding a block costs one lookup however many segments it was built from.
+     * so that finding a block costs one search of a few runs however many segments it was built from.
      */
-    private final TreeMap<Integer, Integer> runs = new TreeMap<>((a, b) -> Integer.compare(a - b, 0));
+    private final SeqRanges runs = new SeqRanges();
     /** Sequence numbers of recent out-of-order arrivals, newest first, to order SACK blocks (RFC 2018 4). */
-    private final ArrayDeque<Integer> recent = new ArrayDeque<>();
-    private static final int RECENT_KEPT = 8;
+    private final RecentArrivals recent = new RecentArrivals();
     /** {@link #heldOverlap} found nothing. */
     public static final long NO_OVERLAP = Long.MIN_VALUE;
 
     /** A queue for a receive buffer of {@code limit} bytes (SO_RCVBUF). */
-    public ReceiveQueue(ByteBufAllocator alloc, int limit) {
-        this.ready = alloc.compositeBuffer(1024);
+    public ReceiveQueue(int limit) {
         this.limit = limit;
     }
 
     /** In-order bytes the application may read. */
     public int readable() {
-        return ready.readableBytes();
+        return ready.readable();
     }
 
     /** Bytes held out of order. */
@@ -85,33 +81,14 @@ public final class ReceiveQueue {
             len -= skip;
         }
         if (seq == rcvNxt) {
-            ready.addComponent(true, buf.retainedSlice(index, len));
+            ready.add(buf.retain(), index, len);
             rcvNxt += len;
             return drainInOrder(rcvNxt);
         }
         storeOutOfOrder(seq, buf, index, len);
-        addRun(seq, seq + len);
-        recent.remove(seq);
-        recent.addFirst(seq);
-        if (recent.size() > RECENT_KEPT) {
-            recent.removeLast();
-        }
+        runs.add(seq, seq + len);
+        recent.arrived(seq);
         return rcvNxt;
-    }
-
-    private void addRun(int left, int right) {
-        Map.Entry<Integer, Integer> before = runs.floorEntry(left);
-        if (before != null && SeqNum.geq(before.getValue(), left)) {
-            left = before.getKey();
-            right = SeqNum.max(right, before.getValue());
-            runs.remove(left);
-        }
-        Map.Entry<Integer, Integer> next;
-        while ((next = runs.ceilingEntry(left)) != null && SeqNum.leq(next.getKey(), right)) {
-            right = SeqNum.max(right, next.getValue());
-            runs.remove(next.getKey());
-        }
-        runs.put(left, right);
     }
 
     /**
@@ -119,6 +96,9 @@ public final class ReceiveQueue {
      * (unsigned halves), or {@link #NO_OVERLAP}: the duplicate a D-SACK reports (RFC 2883 4.1.3).
      */
     public long heldOverlap(int seq, int end) {
+        if (outOfOrder.isEmpty()) {
+            return NO_OVERLAP; // the common case, answered without boxing a key
+        }
         Map.Entry<Integer, ByteBuf> e = outOfOrder.floorEntry(seq);
         if (e == null || SeqNum.leq(e.getKey() + e.getValue().readableBytes(), seq)) {
             e = outOfOrder.higherEntry(seq);
@@ -139,7 +119,7 @@ public final class ReceiveQueue {
 
     /** Sequence number of the latest out-of-order arrival, or of the first held byte; any value when none. */
     int mostRecentSeq() {
-        return recent.isEmpty() ? (outOfOrder.isEmpty() ? 0 : outOfOrder.firstKey()) : recent.getFirst();
+        return recent.isEmpty() ? (runs.isEmpty() ? 0 : runs.left(0)) : recent.get(0);
     }
 
     /**
@@ -148,16 +128,16 @@ public final class ReceiveQueue {
      * then the rest in sequence order (RFC 2018 4: as many as fit). Returns the new count.
      */
     int sackBlocks(int rcvNxt, int first, int[] left, int[] right, int n, int max) {
+        if (runs.isEmpty()) {
+            return n; // nothing held out of order: no iterators to allocate
+        }
         int start = n;
         n = addBlock(rcvNxt, first, left, right, start, n, max);
-        for (int seq : recent) {
-            n = addBlock(rcvNxt, seq, left, right, start, n, max);
+        for (int i = 0; i < recent.size(); i++) {
+            n = addBlock(rcvNxt, recent.get(i), left, right, start, n, max);
         }
-        for (int l : runs.keySet()) {
-            if (n >= max) {
-                break;
-            }
-            n = addBlock(rcvNxt, l, left, right, start, n, max);
+        for (int i = 0; i < runs.size() && n < max; i++) {
+            n = addBlock(rcvNxt, runs.left(i), left, right, start, n, max);
         }
         return n;
     }
@@ -166,17 +146,17 @@ public final class ReceiveQueue {
         if (n >= max || SeqNum.lt(seq, rcvNxt)) {
             return n;
         }
-        Map.Entry<Integer, Integer> run = runs.floorEntry(seq);
-        if (run == null || SeqNum.leq(run.getValue(), seq)) {
+        int run = runs.find(seq);
+        if (run < 0) {
             return n;
         }
         for (int i = start; i < n; i++) {
-            if (left[i] == run.getKey()) {
+            if (left[i] == runs.left(run)) {
                 return n;
             }
         }
-        left[n] = run.getKey();
-        right[n] = run.getValue();
+        left[n] = runs.left(run);
+        right[n] = runs.right(run);
         return n + 1;
     }
 
@@ -233,17 +213,14 @@ public final class ReceiveQueue {
             if (skip < b.readableBytes()) {
                 b.skipBytes(skip);
                 rcvNxt += b.readableBytes();
-                ready.addComponent(true, b);
+                ready.add(b, b.readerIndex(), b.readableBytes());
             } else {
                 b.release();
             }
         }
         // A run that reaches RCV.NXT was drained whole: its data was contiguous with what just became in order.
-        while (!runs.isEmpty() && SeqNum.leq(runs.firstKey(), rcvNxt)) {
-            runs.pollFirstEntry();
-        }
-        int nxt = rcvNxt;
-        recent.removeIf(seq -> SeqNum.lt(seq, nxt));
+        runs.dropStartingUpTo(rcvNxt);
+        recent.forgetBefore(rcvNxt);
         return rcvNxt;
     }
 
@@ -252,22 +229,13 @@ public final class ReceiveQueue {
      * how many; removes them unless peeking.
      */
     public int read(byte[] dst, int off, int len, boolean peek) {
-        int n = Math.min(len, readable());
-        if (dst != null) {
-            ready.getBytes(ready.readerIndex(), dst, off, n);
-        }
-        if (!peek) {
-            ready.skipBytes(n);
-            ready.discardReadComponents();
-        }
-        return n;
+        return ready.read(dst, off, len, peek);
     }
 
     /** Drops every byte held (the application will never read them). */
     public int clear() {
         int n = readable();
-        ready.skipBytes(n);
-        ready.discardReadComponents();
+        ready.clear();
         outOfOrder.values().forEach(ByteBuf::release);
         outOfOrder.clear();
         runs.clear();
@@ -279,6 +247,5 @@ public final class ReceiveQueue {
     /** Releases everything. */
     public void release() {
         clear();
-        ready.release();
     }
 }

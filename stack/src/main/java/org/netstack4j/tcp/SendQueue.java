@@ -2,8 +2,7 @@ package org.netstack4j.tcp;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.CompositeByteBuf;
-import java.util.ArrayDeque;
+import org.netstack4j.collect.LongRing;
 
 /**
  * The sender's bytes from SND.UNA onwards: sent but unacknowledged, then not yet sent. Offsets are relative
@@ -13,22 +12,26 @@ import java.util.ArrayDeque;
  * a write with PSH, RFC 9293 3.9.1 "PUSH").
  */
 public final class SendQueue {
-    private final CompositeByteBuf data;
+    /** The bytes, in chunks we allocate and fill: written at the tail, dropped from the front when acknowledged. */
+    private final ByteRangeQueue data = new ByteRangeQueue(4);
+    /** The last chunk, while it has room for the next write; null when none. */
+    private ByteBuf tail;
     private int limit;
     /** Where writes ended, counted in bytes ever queued, ascending; only those beyond the acknowledged front. */
-    private final ArrayDeque<Long> writeEnds = new ArrayDeque<>();
+    private final LongRing writeEnds = new LongRing(4);
+    /** Largest room a chunk is given beyond its write (a chunk for a larger write is as large as the write). */
+    private static final int MIN_CHUNK = 16 * 1024;
     /** Bytes acknowledged and dropped so far. */
     private long dropped;
 
     /** A queue holding at most {@code limit} bytes (SO_SNDBUF). */
-    public SendQueue(ByteBufAllocator alloc, int limit) {
-        this.data = alloc.compositeBuffer(1024);
+    public SendQueue(int limit) {
         this.limit = limit;
     }
 
     /** Bytes held (unacknowledged plus unsent). */
     public int size() {
-        return data.readableBytes();
+        return data.readable();
     }
 
     /** Room left before the queue is full. */
@@ -49,12 +52,25 @@ public final class SendQueue {
     /** Copies up to {@link #free()} bytes from {@code src} (array, offset, length); returns how many. */
     public int write(byte[] src, int off, int len, ByteBufAllocator alloc) {
         int n = Math.min(len, free());
-        if (n > 0) {
-            ByteBuf chunk = alloc.buffer(n);
-            chunk.writeBytes(src, off, n);
-            data.addComponent(true, chunk);
-            writeEnds.addLast(dropped + size());
+        if (n <= 0) {
+            return 0;
         }
+        int done = 0;
+        if (tail != null && tail.isWritable()) {
+            done = Math.min(n, tail.writableBytes());
+            tail.writeBytes(src, off, done);
+            data.extendLast(done);
+        }
+        if (done < n) {
+            // Room for a few more writes of this size, up to MIN_CHUNK, so that a stream of writes shares a few
+            // chunks, while a lone small write does not pin a large buffer until it is acknowledged.
+            int rest = n - done;
+            ByteBuf chunk = alloc.buffer(Math.max(rest, Math.min(Math.min(MIN_CHUNK, limit), 4 * rest)));
+            chunk.writeBytes(src, off + done, rest);
+            data.add(chunk, 0, rest);
+            tail = chunk;
+        }
+        writeEnds.addLast(dropped + size());
         return n;
     }
 
@@ -64,37 +80,45 @@ public final class SendQueue {
             return false;
         }
         long at = dropped + offset;
-        long last = writeEnds.peekLast();
+        long last = writeEnds.last();
         if (at >= last) {
             return at == last; // the common case: new data up to the latest write
         }
-        for (long end : writeEnds) {
-            if (end >= at) {
-                return end == at;
+        // A retransmission: the first write end at or after the segment's end, by binary search (ascending).
+        int lo = 0;
+        int hi = writeEnds.size() - 1; // writeEnds.get(hi) > at
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (writeEnds.get(mid) >= at) {
+                hi = mid;
+            } else {
+                lo = mid + 1;
             }
         }
-        return false;
+        return writeEnds.get(lo) == at;
     }
 
     /** Copies {@code len} bytes starting {@code offset} bytes after SND.UNA into {@code dst} at {@code index}. */
     public void copy(int offset, ByteBuf dst, int index, int len) {
-        data.getBytes(data.readerIndex() + offset, dst, index, len);
+        data.copy(offset, dst, index, len);
     }
 
     /** Drops {@code n} acknowledged bytes from the front. */
     public void acknowledge(int n) {
-        int skipped = Math.min(n, data.readableBytes());
-        data.skipBytes(skipped);
-        data.discardReadComponents();
+        int skipped = data.skip(n);
+        if (data.pieces() == 0) {
+            tail = null; // released with the last piece
+        }
         dropped += skipped;
-        while (!writeEnds.isEmpty() && writeEnds.peekFirst() <= dropped) {
-            writeEnds.pollFirst();
+        while (!writeEnds.isEmpty() && writeEnds.first() <= dropped) {
+            writeEnds.removeFirst();
         }
     }
 
     /** Releases everything. */
     public void release() {
         writeEnds.clear();
-        data.release();
+        data.clear();
+        tail = null;
     }
 }

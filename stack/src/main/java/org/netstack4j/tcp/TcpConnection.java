@@ -8,6 +8,7 @@ import static org.netstack4j.wire.TcpSegment.PSH;
 import static org.netstack4j.wire.TcpSegment.RST;
 import static org.netstack4j.wire.TcpSegment.SYN;
 
+import org.netstack4j.collect.DeadlineHeap;
 import org.netstack4j.socket.Errno;
 import org.netstack4j.stats.Counter;
 import org.netstack4j.tcp.cc.CongestionControlKind;
@@ -18,9 +19,9 @@ import org.netstack4j.wire.Ipv4Address;
  * One TCP connection: the control block (its sender and receiver halves), the segment-arrival procedure of
  * RFC 9293 section 3.10.7.4 in the RFC's order, the user calls of section 3.10 and the timers. State changes
  * go through {@link #transition}, which consults {@link TcpTransitions} and reports a {@link TcpTraceEvent}.
- * Owned by the stack's thread.
+ * Owned by the stack's thread. It is an entry of the TCP layer's timer heap, which keeps its place in it here.
  */
-public final class TcpConnection {
+public final class TcpConnection extends DeadlineHeap.Entry {
     final TcpLayer layer;
     final TcpProfile profile;
     final int localIp;
@@ -114,8 +115,8 @@ public final class TcpConnection {
         this.localPort = localPort;
         this.remoteIp = remoteIp;
         this.remotePort = remotePort;
-        this.snd = new TcpSender(profile, layer.alloc(), sndBuf);
-        this.rcv = new TcpReceiver(layer.alloc(), rcvBuf, profile.quickAcks());
+        this.snd = new TcpSender(profile, sndBuf);
+        this.rcv = new TcpReceiver(rcvBuf, profile.quickAcks());
         this.sackRecovery = new SackRecovery(this);
         this.keepIdle = profile.keepaliveIdle().toNanos();
         this.keepInterval = profile.keepaliveInterval().toNanos();

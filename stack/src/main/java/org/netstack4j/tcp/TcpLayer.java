@@ -10,8 +10,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.PriorityQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.netstack4j.collect.DeadlineHeap;
+import org.netstack4j.collect.LongKeyMap;
 import org.netstack4j.ipv4.Ipv4Layer;
 import org.netstack4j.socket.Errno;
 import org.netstack4j.stack.EphemeralPorts;
@@ -31,24 +32,21 @@ import org.netstack4j.wire.WireError;
  */
 public final class TcpLayer {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TcpLayer.class);
-    private record Timer(long at, TcpConnection conn) implements Comparable<Timer> {
-        @Override
-        public int compareTo(Timer o) {
-            return Long.compare(at, o.at);
-        }
-    }
-
     private final NetStack stack;
     private final TcpProfile profile;
     private final IsnGenerator isn;
     private final EphemeralPorts ephemeral;
-    private final Map<Long, TcpConnection> connections = new HashMap<>();
+    /** Connections by {@link #key four-tuple}: a primitive-keyed map, as every segment looks one up. */
+    private final LongKeyMap<TcpConnection> connections = new LongKeyMap<>();
     private final Map<Integer, TcpListener> listeners = new HashMap<>();
     /** Every connection whose buffers are not yet released, CLOSED ones a user still holds included. */
     private final java.util.Set<TcpConnection> live = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
     private final Map<Integer, Integer> boundPorts = new HashMap<>();
-    private final PriorityQueue<Timer> timers = new PriorityQueue<>();
-    private final Map<TcpConnection, Long> scheduled = new HashMap<>();
+    /**
+     * Every connection with a timer running, by its earliest deadline. Intrusive (the heap position lives in the
+     * connection), so moving a deadline, which nearly every ACK does, allocates nothing.
+     */
+    private final DeadlineHeap<TcpConnection> timers = new DeadlineHeap<>();
     private final List<TcpTraceListener> traceListeners = new CopyOnWriteArrayList<>();
     /** Connections with an ACK due at the end of the batch (see {@link #ackAtEndOfBatch}). */
     private final java.util.ArrayDeque<TcpConnection> batchAcks = new java.util.ArrayDeque<>();
@@ -306,7 +304,7 @@ public final class TcpLayer {
         }
         int mtu = pathMtu.lower(remoteIp, nextHopMtu, sentLength, now());
         if (mtu > 0) {
-            for (TcpConnection other : List.copyOf(connections.values())) {
+            for (TcpConnection other : connections.values()) {
                 if (other.remoteIp == remoteIp) {
                     other.pathMtuLowered(mtu);
                 }
@@ -875,7 +873,7 @@ public final class TcpLayer {
             // the embryo itself is deleted — out of the demultiplexer, no SYN,ACK retransmissions, buffers freed.
             c.stopTimersExceptTimeWait();
             connections.remove(key(c.remoteIp, c.remotePort, c.localPort), c);
-            scheduled.remove(c);
+            timers.remove(c);
             c.releaseBuffers();
         }
     }
@@ -886,7 +884,7 @@ public final class TcpLayer {
         if (c.parent != null) {
             c.parent.halfOpen.remove(c);
         }
-        scheduled.remove(c);
+        timers.remove(c);
         if (c.orphaned) {
             c.releaseBuffers();
         }
@@ -902,41 +900,25 @@ public final class TcpLayer {
 
     // ---------------------------------------------------------------- timers
 
+    /** Queues {@code c} for its earliest timer, moving it if it is queued, or takes it out if none runs. */
     void reschedule(TcpConnection c) {
         long at = c.nextDeadline();
         if (c.state == TcpState.CLOSED || at == Pollable.NEVER) {
-            scheduled.remove(c);
-            return;
-        }
-        Long current = scheduled.get(c);
-        if (current == null || current != at) {
-            scheduled.put(c, at);
-            timers.add(new Timer(at, c));
+            timers.remove(c);
+        } else {
+            timers.schedule(c, at);
         }
     }
 
     /** Runs due connection timers; returns the next deadline. */
     public long poll(long now) {
-        while (!timers.isEmpty() && timers.peek().at <= now) {
-            Timer t = timers.poll();
-            Long current = scheduled.get(t.conn);
-            if (current == null || current != t.at) {
-                continue; // stale entry
-            }
-            scheduled.remove(t.conn);
-            t.conn.onTimers(now);
-            reschedule(t.conn);
+        TcpConnection c;
+        while ((c = timers.first()) != null && timers.firstDeadline() <= now) {
+            timers.remove(c);
+            c.onTimers(now);
+            reschedule(c);
         }
-        // Drop stale heads so the deadline we report is real.
-        while (!timers.isEmpty()) {
-            Timer t = timers.peek();
-            Long current = scheduled.get(t.conn);
-            if (current != null && current == t.at) {
-                return t.at;
-            }
-            timers.poll();
-        }
-        return Pollable.NEVER;
+        return timers.isEmpty() ? Pollable.NEVER : timers.firstDeadline();
     }
 
     // ---------------------------------------------------------------- views
@@ -972,7 +954,7 @@ public final class TcpLayer {
         for (TcpListener l : List.copyOf(listeners.values())) {
             closeListener(l);
         }
-        for (TcpConnection c : List.copyOf(connections.values())) {
+        for (TcpConnection c : connections.values()) {
             c.orphaned = true;
             if (c.state != TcpState.CLOSED) {
                 c.transition(TcpEvent.ABORT);
@@ -983,6 +965,5 @@ public final class TcpLayer {
             c.releaseBuffers();
         }
         timers.clear();
-        scheduled.clear();
     }
 }

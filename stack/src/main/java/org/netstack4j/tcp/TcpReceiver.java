@@ -1,7 +1,5 @@
 package org.netstack4j.tcp;
 
-import io.netty.buffer.ByteBufAllocator;
-
 /**
  * The receiving half of a TCP control block (RFC 9293 section 3.3.1): the receive sequence variables, the
  * receive queue with out-of-order data, the window we advertise (with receiver silly-window avoidance,
@@ -44,8 +42,8 @@ public final class TcpReceiver {
     int dsackLeft;
     int dsackRight;
 
-    TcpReceiver(ByteBufAllocator alloc, int receiveBuffer, int quickAcks) {
-        this.queue = new ReceiveQueue(alloc, receiveBuffer);
+    TcpReceiver(int receiveBuffer, int quickAcks) {
+        this.queue = new ReceiveQueue(receiveBuffer);
         this.quickAcks = quickAcks;
     }
 

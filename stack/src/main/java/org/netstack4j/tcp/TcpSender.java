@@ -1,6 +1,5 @@
 package org.netstack4j.tcp;
 
-import io.netty.buffer.ByteBufAllocator;
 import org.netstack4j.tcp.cc.CongestionControl;
 
 /**
@@ -70,8 +69,8 @@ public final class TcpSender {
     /** Retransmission timeouts of data (not of SYNs), for the socket table and tests. */
     long timeouts;
 
-    TcpSender(TcpProfile profile, ByteBufAllocator alloc, int sendBuffer) {
-        this.queue = new SendQueue(alloc, sendBuffer);
+    TcpSender(TcpProfile profile, int sendBuffer) {
+        this.queue = new SendQueue(sendBuffer);
         this.rtt = new RttEstimator(profile);
         this.cc = profile.congestionControl().create(mss, profile.initialWindow(), profile.idlePolicy());
     }

@@ -4,17 +4,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.UnpooledByteBufAllocator;
 import org.junit.jupiter.api.Test;
 
-/** Write boundaries in the send queue: where a segment, sent or resent, gets PSH. */
+/** The send queue: its bytes across chunks and acknowledgements, and write boundaries (where a segment gets PSH). */
 class SendQueueTest {
     private final ByteBufAllocator alloc = new UnpooledByteBufAllocator(false);
 
     @Test
     void writeEndsAreFoundRelativeToTheAcknowledgedFront() {
-        SendQueue q = new SendQueue(alloc, 1000);
+        SendQueue q = new SendQueue(1000);
         try {
             assertFalse(q.endsWrite(0), "nothing written");
             assertEquals(100, q.write(new byte[100], 0, 100, alloc));
@@ -36,12 +38,56 @@ class SendQueueTest {
 
     @Test
     void aPartialWriteEndsWhereItsBytesEnd() {
-        SendQueue q = new SendQueue(alloc, 80);
+        SendQueue q = new SendQueue(80);
         try {
             assertEquals(80, q.write(new byte[100], 0, 100, alloc), "the queue takes what fits");
             assertTrue(q.endsWrite(80));
         } finally {
             q.release();
+        }
+    }
+
+    @Test
+    void bytesComeBackInOrderAcrossWritesChunksAndAcknowledgements() {
+        // 40 000 bytes in writes of odd sizes: several chunks, writes that fill a chunk's rest and open the next.
+        SendQueue q = new SendQueue(40_000);
+        ByteBuf dst = PooledByteBufAllocator.DEFAULT.directBuffer(3000);
+        try {
+            byte[] src = new byte[40_000];
+            for (int i = 0; i < src.length; i++) {
+                src[i] = (byte) (i * 7);
+            }
+            int queued = 0;
+            for (int size : new int[] {1, 999, 15_000, 384, 7, 16_384, 3000, 10_000}) {
+                queued += q.write(src, queued, Math.min(size, src.length - queued), alloc);
+            }
+            assertEquals(40_000, queued);
+            assertEquals(0, q.free());
+            long acked = 0;
+            for (int step : new int[] {0, 1000, 15_383, 1, 2999, 10_000}) {
+                q.acknowledge(step);
+                acked += step;
+                // Segments straddling chunk ends, at the front and further in.
+                for (int offset : new int[] {0, 1, 383, 999, 14_999, 16_383, 20_000}) {
+                    int len = (int) Math.min(3000, 40_000 - acked - offset);
+                    if (len <= 0) {
+                        continue;
+                    }
+                    q.copy(offset, dst, 0, len);
+                    for (int i = 0; i < len; i++) {
+                        assertEquals(src[(int) acked + offset + i], dst.getByte(i), "at " + (acked + offset + i));
+                    }
+                }
+            }
+            assertEquals(40_000 - acked, q.size());
+            q.acknowledge(q.size());
+            assertEquals(0, q.size());
+            assertEquals(7, q.write(src, 0, 7, alloc), "writes go on after the queue emptied");
+            q.copy(0, dst, 0, 7);
+            assertEquals(src[6], dst.getByte(6));
+        } finally {
+            q.release();
+            dst.release();
         }
     }
 }

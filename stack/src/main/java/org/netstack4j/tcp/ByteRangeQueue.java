@@ -1,0 +1,172 @@
+package org.netstack4j.tcp;
+
+import io.netty.buffer.ByteBuf;
+import java.nio.ByteBuffer;
+
+/**
+ * A FIFO of byte ranges that live in other buffers: each piece is a buffer the queue holds one reference to, with
+ * the index and length of its bytes in it. It replaces a {@code CompositeByteBuf} for the receiver's in-order
+ * bytes and the sender's queue: adding a piece stores three values in ring arrays instead of allocating a
+ * component (and, on receive, a slice), and reading copies through the buffer's internal NIO view instead of a
+ * duplicate made per call, so a steady flow of segments allocates nothing here. The buffers' own indices are never touched, so a frame may back
+ * several pieces. Owned by the stack's thread.
+ */
+final class ByteRangeQueue {
+    private ByteBuf[] bufs;
+    private int[] starts;
+    private int[] lengths;
+    private int head;
+    private int count;
+    /** Bytes held in all pieces. */
+    private int bytes;
+
+    /** An empty queue with room for {@code pieces} pieces before it first grows (rounded up to a power of 2). */
+    ByteRangeQueue(int pieces) {
+        int capacity = Integer.highestOneBit(Math.max(2, pieces) - 1) << 1;
+        bufs = new ByteBuf[capacity];
+        starts = new int[capacity];
+        lengths = new int[capacity];
+    }
+
+    /** Bytes held. */
+    int readable() {
+        return bytes;
+    }
+
+    /** Pieces held. */
+    int pieces() {
+        return count;
+    }
+
+    /**
+     * Appends the {@code len} bytes at {@code index} of {@code buf}, taking over one reference to it (the caller
+     * retains it for the queue, or hands over its own).
+     */
+    void add(ByteBuf buf, int index, int len) {
+        if (len <= 0) {
+            buf.release();
+            return;
+        }
+        if (count == bufs.length) {
+            grow();
+        }
+        int at = (head + count) & (bufs.length - 1);
+        bufs[at] = buf;
+        starts[at] = index;
+        lengths[at] = len;
+        count++;
+        bytes += len;
+    }
+
+    /** Grows the last piece by {@code n} bytes that its buffer now holds after it. */
+    void extendLast(int n) {
+        lengths[(head + count - 1) & (bufs.length - 1)] += n;
+        bytes += n;
+    }
+
+    /** Copies the {@code len} bytes found {@code offset} bytes after the front into {@code dst} at {@code index}. */
+    void copy(int offset, ByteBuf dst, int index, int len) {
+        if (offset < 0 || len < 0 || offset + len > bytes) {
+            throw new IndexOutOfBoundsException("offset " + offset + " length " + len + " of " + bytes);
+        }
+        int i = 0;
+        int at = head;
+        while (offset >= lengths[at]) {
+            offset -= lengths[at];
+            at = (head + ++i) & (bufs.length - 1);
+        }
+        while (len > 0) {
+            int k = Math.min(len, lengths[at] - offset);
+            // Into a pooled direct buffer this goes through dst's internal NIO view: no allocation.
+            bufs[at].getBytes(starts[at] + offset, dst, index, k);
+            index += k;
+            len -= k;
+            offset = 0;
+            at = (head + ++i) & (bufs.length - 1);
+        }
+    }
+
+    /**
+     * Copies up to {@code len} bytes from the front into {@code dst} at {@code off} (a null {@code dst} drops them
+     * uncopied); returns how many; removes them unless {@code peek}.
+     */
+    int read(byte[] dst, int off, int len, boolean peek) {
+        int n = Math.min(len, bytes);
+        int copied = dst == null ? n : 0;
+        for (int i = 0; copied < n; i++) {
+            int at = (head + i) & (bufs.length - 1);
+            int k = Math.min(n - copied, lengths[at]);
+            copy(bufs[at], starts[at], dst, off + copied, k);
+            copied += k;
+        }
+        if (!peek) {
+            skip(n);
+        }
+        return n;
+    }
+
+    /** Drops up to {@code n} bytes from the front, releasing the pieces they empty; returns how many. */
+    int skip(int n) {
+        n = Math.min(n, bytes);
+        int left = n;
+        while (left > 0) {
+            int len = lengths[head];
+            if (left < len) {
+                starts[head] += left;
+                lengths[head] = len - left;
+                break;
+            }
+            left -= len;
+            removeHead();
+        }
+        bytes -= n;
+        return n;
+    }
+
+    /** Drops every byte and releases every piece. */
+    void clear() {
+        while (count > 0) {
+            removeHead();
+        }
+        bytes = 0;
+    }
+
+    private void removeHead() {
+        ByteBuf b = bufs[head];
+        bufs[head] = null;
+        head = (head + 1) & (bufs.length - 1);
+        count--;
+        b.release();
+    }
+
+    private void grow() {
+        int capacity = bufs.length * 2;
+        ByteBuf[] b = new ByteBuf[capacity];
+        int[] s = new int[capacity];
+        int[] l = new int[capacity];
+        for (int i = 0; i < count; i++) {
+            int at = (head + i) & (bufs.length - 1);
+            b[i] = bufs[at];
+            s[i] = starts[at];
+            l[i] = lengths[at];
+        }
+        bufs = b;
+        starts = s;
+        lengths = l;
+        head = 0;
+    }
+
+    /**
+     * Copies without allocating where the buffer allows: Netty's absolute {@code getBytes} into an array makes a
+     * duplicate NIO buffer on every call for a pooled direct buffer (so that concurrent readers cannot disturb each
+     * other), whereas its internal NIO view is made once per buffer and read here with an absolute bulk get.
+     */
+    private static void copy(ByteBuf src, int index, byte[] dst, int off, int len) {
+        if (src.nioBufferCount() == 1) {
+            ByteBuffer nio = src.internalNioBuffer(index, len);
+            nio.get(nio.position(), dst, off, len);
+        } else {
+            src.getBytes(index, dst, off, len);
+        }
+    }
+}
