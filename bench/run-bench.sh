@@ -191,7 +191,7 @@ line tcp-rr-p99 us "$p99s" "$p99k"
 line tcp-connect connections/s "$cs" "$ck"
 
 echo "# memory: $IDLE_CONNECTIONS idle established connections to the stack's discard service, heap used after a"
-echo "# full GC minus before, per connection (the stack's JVM: connections, queues, the service's virtual threads)"
+echo "# full GC minus before, per connection (the stack's JVM: connections, queues, and the discard service, which serves them on the loop without a thread each)"
 heap_kb() { # heap used (KB) after a full GC: survivor spaces, eden, old generation
   "$JAVA_HOME/bin/jcmd" "$stack_pid" GC.run >/dev/null 2>&1; sleep 0.5
   "$JAVA_HOME/bin/jstat" -gc "$stack_pid" | awk 'NR==2 {print $3+$4+$6+$8}' || true
