@@ -4,7 +4,7 @@ import io.netty.buffer.ByteBuf;
 import java.util.ArrayDeque;
 import org.netstack4j.link.FrameReceiver;
 import org.netstack4j.link.NetworkDevice;
-import org.netstack4j.link.PolledDevice;
+import org.netstack4j.link.DeviceWrapper;
 import org.netstack4j.wire.EthernetFrame;
 import org.netstack4j.wire.Ipv4Packet;
 import org.netstack4j.wire.TcpSegment;
@@ -16,8 +16,7 @@ import org.netstack4j.wire.TcpSegment;
  * through again, on the event loop's thread when the loop polls the device. There is no netem on these machines, and this is how a test makes segments cross in flight
  * (e.g. two FINs for a simultaneous close) deterministically. Passes everything through unless held.
  */
-public final class InboundGate implements PolledDevice {
-    private final NetworkDevice inner;
+public final class InboundGate extends DeviceWrapper {
     private final Object lock = new Object();
     private final ArrayDeque<ByteBuf> held = new ArrayDeque<>();
     private FrameReceiver receiver;
@@ -35,31 +34,17 @@ public final class InboundGate implements PolledDevice {
     private final TcpSegment tcp = new TcpSegment();
 
     InboundGate(NetworkDevice inner) {
-        this.inner = inner;
-    }
-
-    @Override
-    public String name() {
-        return inner.name();
-    }
-
-    @Override
-    public int mtu() {
-        return inner.mtu();
-    }
-
-    @Override
-    public int segmentationOffloadLimit() {
-        return inner.segmentationOffloadLimit();
+        super(inner);
     }
 
     @Override
     public void start(FrameReceiver receiver) {
         this.receiver = receiver;
-        inner.start(this::arrive);
+        super.start(receiver);
     }
 
-    private void arrive(ByteBuf frame) {
+    @Override
+    protected void inbound(ByteBuf frame, FrameReceiver receiver) {
         synchronized (lock) {
             if (closed) {
                 frame.release();
@@ -78,15 +63,10 @@ public final class InboundGate implements PolledDevice {
     // released frames wait for the loop's next read instead of being handed over from the test's thread.
 
     @Override
-    public boolean pollable() {
-        return inner instanceof PolledDevice p && p.pollable();
-    }
-
-    @Override
     public void startPolled(FrameReceiver receiver) {
         this.receiver = receiver;
         polledMode = true;
-        ((PolledDevice) inner).startPolled(this::arrive);
+        super.startPolled(receiver);
     }
 
     @Override
@@ -97,7 +77,7 @@ public final class InboundGate implements PolledDevice {
                 receiver.receive(f);
             }
         }
-        return ((PolledDevice) inner).readReady(max);
+        return super.readReady(max);
     }
 
     @Override
@@ -107,17 +87,7 @@ public final class InboundGate implements PolledDevice {
                 return;
             }
         }
-        ((PolledDevice) inner).await(timeoutNanos);
-    }
-
-    @Override
-    public void wakeUp() {
-        ((PolledDevice) inner).wakeUp();
-    }
-
-    @Override
-    public void stopPolling() {
-        ((PolledDevice) inner).stopPolling();
+        super.await(timeoutNanos);
     }
 
     /**
@@ -178,7 +148,7 @@ public final class InboundGate implements PolledDevice {
         synchronized (lock) {
             holding = false;
             if (polledMode) {
-                ((PolledDevice) inner).wakeUp(); // the loop delivers them, in order, before any newer frame
+                wakeUp(); // the loop delivers them, in order, before any newer frame
                 return;
             }
             ByteBuf f;
@@ -193,11 +163,6 @@ public final class InboundGate implements PolledDevice {
     }
 
     @Override
-    public void transmit(ByteBuf frame) {
-        inner.transmit(frame);
-    }
-
-    @Override
     public void close() {
         synchronized (lock) {
             closed = true;
@@ -206,6 +171,6 @@ public final class InboundGate implements PolledDevice {
                 f.release();
             }
         }
-        inner.close();
+        super.close();
     }
 }

@@ -8,89 +8,26 @@ import org.netstack4j.time.Clock;
  * or a failing test — leaves a capture to open in Wireshark. Frames are written when they cross this
  * wrapper, stamped with the given clock. It is polled when the device it wraps is ({@link PolledDevice}).
  */
-public final class PcapRecordingDevice implements PolledDevice {
-    private final NetworkDevice inner;
+public final class PcapRecordingDevice extends DeviceWrapper {
     private final PcapWriter writer;
     private final Clock clock;
 
     /** Records the traffic of {@code inner} into {@code writer}, which the caller closes. */
     public PcapRecordingDevice(NetworkDevice inner, PcapWriter writer, Clock clock) {
-        this.inner = inner;
+        super(inner);
         this.writer = writer;
         this.clock = clock;
     }
 
     @Override
-    public String name() {
-        return inner.name();
-    }
-
-    @Override
-    public int mtu() {
-        return inner.mtu();
-    }
-
-    @Override
-    public int segmentationOffloadLimit() {
-        return inner.segmentationOffloadLimit();
-    }
-
-    @Override
-    public void start(FrameReceiver receiver) {
-        inner.start(frame -> {
-            writer.write(clock.nanos(), frame);
-            receiver.receive(frame);
-        });
-    }
-
-    @Override
-    public boolean pollable() {
-        return inner instanceof PolledDevice p && p.pollable();
-    }
-
-    @Override
-    public void startPolled(FrameReceiver receiver) {
-        polled().startPolled(frame -> {
-            writer.write(clock.nanos(), frame);
-            receiver.receive(frame);
-        });
-    }
-
-    @Override
-    public int readReady(int max) {
-        return polled().readReady(max);
-    }
-
-    @Override
-    public void await(long timeoutNanos) {
-        polled().await(timeoutNanos);
-    }
-
-    @Override
-    public void wakeUp() {
-        polled().wakeUp();
-    }
-
-    @Override
-    public void stopPolling() {
-        polled().stopPolling();
-    }
-
-    private PolledDevice polled() {
-        if (!pollable()) {
-            throw new IllegalStateException(inner.name() + " is not a polled device");
-        }
-        return (PolledDevice) inner;
+    protected void inbound(ByteBuf frame, FrameReceiver receiver) {
+        writer.write(clock.nanos(), frame);
+        receiver.receive(frame);
     }
 
     @Override
     public void transmit(ByteBuf frame) {
         writer.write(clock.nanos(), frame);
         inner.transmit(frame);
-    }
-
-    @Override
-    public void close() {
-        inner.close();
     }
 }

@@ -6,9 +6,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.LockSupport;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import org.netstack4j.link.NetworkDevice;
 import org.netstack4j.link.PolledDevice;
@@ -29,12 +27,11 @@ public final class EventLoop implements StackDriver, AutoCloseable {
     private final Clock clock;
     private final ConcurrentLinkedQueue<Object> inbox = new ConcurrentLinkedQueue<>();
     private final Thread thread;
-    private final ReentrantLock readinessLock = new ReentrantLock();
-    private final Condition readinessChanged = readinessLock.newCondition();
+    /** Stack-wide readiness, for poll() over several sockets: bumped once per batch that changed any socket. */
+    private final ReadinessSignal anySocket = new ReadinessSignal();
     private final CountDownLatch stopped = new CountDownLatch(1);
     /** Signals that threads wait on now; close() wakes them all. */
     private final java.util.Set<ReadinessSignal> waiting = java.util.concurrent.ConcurrentHashMap.newKeySet();
-    private volatile long readiness;
     private volatile boolean closing;
     /**
      * True while the loop thread is (about to be) parked. Producers unpark it only then: under load the loop is
@@ -150,13 +147,7 @@ public final class EventLoop implements StackDriver, AutoCloseable {
     }
 
     private void bumpReadiness() {
-        readinessLock.lock();
-        try {
-            readiness++;
-            readinessChanged.signalAll();
-        } finally {
-            readinessLock.unlock();
-        }
+        anySocket.signal();
     }
 
     @Override
@@ -203,7 +194,7 @@ public final class EventLoop implements StackDriver, AutoCloseable {
 
     @Override
     public long readinessVersion() {
-        return readiness;
+        return anySocket.version();
     }
 
     @Override
@@ -211,26 +202,8 @@ public final class EventLoop implements StackDriver, AutoCloseable {
         if (inLoop()) {
             throw new IllegalStateException("a blocking socket call on the event-loop thread would deadlock");
         }
-        readinessLock.lock();
-        try {
-            long left = timeoutNanos;
-            while (readiness == seen && !closing) {
-                if (timeoutNanos < 0) {
-                    readinessChanged.await();
-                } else {
-                    if (left <= 0) {
-                        return false;
-                    }
-                    left = readinessChanged.awaitNanos(left);
-                }
-            }
-            return true;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        } finally {
-            readinessLock.unlock();
-        }
+        // close() sets closing, then bumps the signal once the loop has stopped.
+        return closing || anySocket.await(seen, timeoutNanos);
     }
 
     /** Waits on the socket's own signal: only the threads blocked on that socket wake when it changes. */

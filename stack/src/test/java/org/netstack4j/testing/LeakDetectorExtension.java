@@ -69,12 +69,28 @@ public final class LeakDetectorExtension implements AfterEachCallback {
         assertNoLeaks(context.getDisplayName());
     }
 
+    /** Runs a full collection and waits (at most 5 s) until the reference handler has enqueued its results. */
+    private static void awaitCollection() {
+        java.lang.ref.ReferenceQueue<Object> queue = new java.lang.ref.ReferenceQueue<>();
+        java.lang.ref.WeakReference<Object> sentinel = new java.lang.ref.WeakReference<>(new Object(), queue);
+        System.gc();
+        try {
+            queue.remove(5000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        sentinel.clear();
+    }
+
     /** Collects garbage, then throws AssertionError naming {@code where} if any ByteBuf leaked since last asked. */
     public static void assertNoLeaks(String where) {
-        // Leaks are noticed when the garbage collector has enqueued a lost buffer and a later allocation polls
-        // the queue; a few rounds of both make that deterministic enough for a test.
-        for (int i = 0; i < 3; i++) {
-            System.gc();
+        // Leaks are noticed when the garbage collector has found a lost buffer, the reference handler thread has
+        // enqueued its leak record, and a later allocation polls that queue. The handler runs concurrently, so
+        // each round waits for a sentinel of its own collection to be enqueued: once the second round's sentinel
+        // is there, everything the first collection found has been enqueued too (the handler works through its
+        // pending lists in order), and the probe allocations then poll it.
+        for (int i = 0; i < 2; i++) {
+            awaitCollection();
             ByteBuf probe = PooledByteBufAllocator.DEFAULT.directBuffer(1);
             probe.release();
             ByteBuf probe2 = Unpooled.buffer(1);
