@@ -2,6 +2,7 @@ package org.netstack4j.interop;
 
 import io.netty.buffer.ByteBuf;
 import java.time.Instant;
+import org.netstack4j.link.DeviceWrapper;
 import org.netstack4j.link.FrameReceiver;
 import org.netstack4j.link.NetworkDevice;
 import org.netstack4j.link.PcapWriter;
@@ -12,14 +13,13 @@ import org.netstack4j.link.PcapWriter;
  * point: every frame recorded so far has been handed to the stack, every later frame is dropped unseen, so
  * the recorded capture and the stack's receive counters describe exactly the same input.
  */
-final class ReceiveRecorder implements NetworkDevice {
-    private final NetworkDevice inner;
+final class ReceiveRecorder extends DeviceWrapper {
     private final PcapWriter writer;
     private final Object lock = new Object();
     private boolean frozen;
 
     ReceiveRecorder(NetworkDevice inner, PcapWriter writer) {
-        this.inner = inner;
+        super(inner);
         this.writer = writer;
     }
 
@@ -30,32 +30,15 @@ final class ReceiveRecorder implements NetworkDevice {
     }
 
     @Override
-    public String name() {
-        return inner.name();
-    }
-
-    @Override
-    public int mtu() {
-        return inner.mtu();
-    }
-
-    @Override
-    public int segmentationOffloadLimit() {
-        return inner.segmentationOffloadLimit();
-    }
-
-    @Override
-    public void start(FrameReceiver receiver) {
-        inner.start(frame -> {
-            synchronized (lock) {
-                if (frozen) {
-                    frame.release();
-                    return;
-                }
-                writer.write(wallNanos(), frame);
-                receiver.receive(frame);
+    protected void inbound(ByteBuf frame, FrameReceiver receiver) {
+        synchronized (lock) {
+            if (frozen) {
+                frame.release();
+                return;
             }
-        });
+            writer.write(wallNanos(), frame);
+            receiver.receive(frame);
+        }
     }
 
     /** From now on frames are dropped without being recorded or delivered. */
@@ -63,15 +46,5 @@ final class ReceiveRecorder implements NetworkDevice {
         synchronized (lock) {
             frozen = true;
         }
-    }
-
-    @Override
-    public void transmit(ByteBuf frame) {
-        inner.transmit(frame);
-    }
-
-    @Override
-    public void close() {
-        inner.close();
     }
 }

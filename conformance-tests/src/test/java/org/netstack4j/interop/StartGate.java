@@ -1,6 +1,6 @@
 package org.netstack4j.interop;
 
-import io.netty.buffer.ByteBuf;
+import org.netstack4j.link.DeviceWrapper;
 import org.netstack4j.link.FrameReceiver;
 import org.netstack4j.link.NetworkDevice;
 
@@ -9,28 +9,12 @@ import org.netstack4j.link.NetworkDevice;
  * first recorded frame arrives, as they were bound before the live traffic that was recorded. Transmissions
  * pass straight through (a {@link org.netstack4j.device.PcapFileDevice} only counts them, started or not).
  */
-final class StartGate implements NetworkDevice {
-    private final NetworkDevice inner;
+final class StartGate extends DeviceWrapper {
     private FrameReceiver receiver;
     private boolean opened;
 
     StartGate(NetworkDevice inner) {
-        this.inner = inner;
-    }
-
-    @Override
-    public String name() {
-        return inner.name();
-    }
-
-    @Override
-    public int mtu() {
-        return inner.mtu();
-    }
-
-    @Override
-    public int segmentationOffloadLimit() {
-        return inner.segmentationOffloadLimit();
+        super(inner);
     }
 
     @Override
@@ -45,15 +29,5 @@ final class StartGate implements NetworkDevice {
         }
         opened = true;
         inner.start(receiver);
-    }
-
-    @Override
-    public void transmit(ByteBuf frame) {
-        inner.transmit(frame);
-    }
-
-    @Override
-    public void close() {
-        inner.close();
     }
 }
