@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.function.Supplier;
 import org.netstack4j.link.NetworkDevice;
 import org.netstack4j.link.PcapRecordingDevice;
 import org.netstack4j.link.PcapWriter;
@@ -98,14 +99,26 @@ public final class InteropStack implements AutoCloseable {
         return loop.stack().counters();
     }
 
-    /** One counter's value now. */
+    /**
+     * One counter's value, read on the loop thread: the loop increments some counters after the frames that
+     * they describe have left (FragOKs after the last fragment), so a reply can reach the kernel's application
+     * before a live read from this thread would see the count. Reading between two loop tasks never does.
+     */
     public long counter(Counter c) {
-        return counters().get(c);
+        return onLoop(() -> counters().get(c));
     }
 
-    /** The stack's non-zero counters, for assertion messages. */
+    /** The stack's non-zero counters, for assertion messages (read on the loop thread, as {@link #counter}). */
     public String countersText() {
-        return counters().format(false);
+        return onLoop(() -> counters().format(false));
+    }
+
+    private <T> T onLoop(Supplier<T> read) {
+        try {
+            return loop.call(read);
+        } catch (IllegalStateException closed) {
+            return read.get(); // the loop has stopped: nothing changes the counters any more
+        }
     }
 
     @Override
