@@ -31,8 +31,9 @@ import org.netstack4j.tcp.cc.IdlePolicy;
  * @param proportionalRateReduction during fast recovery send per ACK what Proportional Rate Reduction with the
  *                             slow-start reduction bound allows (RFC 6937; Linux does) instead of RFC 6675's
  *                             cwnd = ssthresh and RFC 6582's window inflation
- * @param rack                 with SACK, detect losses by time, RACK (RFC 8985 section 6; Linux's default since
- *                             4.18), instead of RFC 6675's DupThresh rule (IsLost and the third duplicate ACK)
+ * @param rack                 with SACK, detect losses by time, RACK (RFC 8985 section 6; Linux's default,
+ *                             net.ipv4.tcp_recovery = 1), instead of RFC 6675's DupThresh rule (IsLost and the
+ *                             third duplicate ACK)
  * @param robustness           challenge ACK limits, SYN cookies, ECN and path MTU settings
  */
 public record TcpProfile(String name, Duration minRto, Duration initialRto, Duration maxRto, Duration delayedAck,
