@@ -207,15 +207,25 @@ final class SackRecovery {
         }
     }
 
-    /** The retransmission timer expired: every un-SACKed segment is lost and is resent as cwnd grows again. */
+    /**
+     * The retransmission timer expired: every un-SACKed segment is lost (with RACK: those sent long enough ago) and
+     * is resent as cwnd grows again.
+     */
     void onRetransmitTimeout() {
         TcpSender snd = c.snd;
         if (snd.retransmits > 1) {
             // A second timeout in a row: the receiver may have reneged on its SACKs (RFC 2018 section 8,
             // RFC 6675 section 5.1), so resend those too.
             snd.board.clearSacks();
+            snd.board.markAllLost();
+        } else if (rack()) {
+            // RFC 8985 6.3: the first segment was sent an RTO ago and is lost; any other only once RACK.rtt +
+            // RACK.reo_wnd have passed since it was sent, so that one sent just before the timeout is not resent.
+            long reoWnd = snd.rack.reorderingWindow(true, snd.board.sackedSegments(), snd.rtt.srtt());
+            snd.board.markLostOnTimeout(snd.rack.rtt() + reoWnd, c.layer.now());
+        } else {
+            snd.board.markAllLost();
         }
-        snd.board.markAllLost();
         snd.prr.end();
         c.reorderAt = Pollable.NEVER; // RFC 8985 section 8: the RTO takes over
         snd.inLossRecovery = true;

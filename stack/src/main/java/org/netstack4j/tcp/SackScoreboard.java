@@ -244,6 +244,29 @@ public final class SackScoreboard {
         }
     }
 
+    /**
+     * A retransmission timeout with RACK (RFC 8985 6.3): the first un-SACKed segment is lost, any other only once
+     * {@code window} (RACK.rtt + RACK.reo_wnd) has passed since its last transmission. What is marked counts as
+     * not retransmitted (its copies are presumed gone); the rest stays as it was.
+     */
+    void markLostOnTimeout(long window, long now) {
+        boolean first = true;
+        for (int i = 0; i < count; i++) {
+            int j = at(i);
+            int f = flags[j];
+            if ((f & SACKED) != 0) {
+                continue;
+            }
+            if (first || sentTime[j] + window - now <= 0) {
+                if ((f & LOST) == 0) {
+                    lostTotal++;
+                }
+                flags[j] = (byte) (LOST | f & EVER_RETRANSMITTED);
+            }
+            first = false;
+        }
+    }
+
     /** Recovery ended: retransmission marks start afresh for the next episode. */
     void endRecovery() {
         for (int i = 0; i < count; i++) {

@@ -303,6 +303,42 @@ class TcpRackTest {
         }
     }
 
+    @Test
+    void anRtoMarksLostOnlyWhatWasSentMoreThanAnRttAgo() {
+        // Without the tail loss probe, which would take the timeout's place.
+        try (TcpPeer p = new TcpPeer(COVERAGE, TcpProfile.LINUX.withTailLossProbe(false))) {
+            int fd = openWithSack(p);
+            TcpSender snd = p.conn().sender();
+            p.api.send(fd, TcpPeer.bytes(MSS), 0, MSS, 0);
+            assertEquals(seg(0), p.expect().seq());
+            p.run(Duration.ofNanos(RTT));
+            sack(p, 1); // RACK.rtt = 10 ms
+            p.api.send(fd, TcpPeer.bytes(2 * MSS), 0, 2 * MSS, 0);
+            assertEquals(seg(1), p.expect().seq());
+            assertEquals(seg(2), p.expect().seq());
+            long rtoAt = p.conn().retransmitAt;
+            p.runTo(rtoAt - 5 * MS);
+            p.api.send(fd, TcpPeer.bytes(MSS), 0, MSS, 0); // segment 3, 5 ms before the timeout
+            assertEquals(seg(3), p.expect().seq());
+            TcpPeer.Seg r = p.await(Duration.ofMillis(10));
+            assertEquals(seg(1), r.seq(), "the first segment, resent by the RTO");
+            assertEquals(rtoAt, r.at());
+            assertEquals(1, snd.timeouts());
+            // RFC 8985 6.3: 2 was sent more than RACK.rtt ago and is lost too; 3, sent 5 ms ago, is not (yet).
+            assertEquals(2, snd.scoreboard().lostTotal());
+            assertEquals(1, snd.scoreboard().lostSegments(), "2 waits for its retransmission; 3 is in flight");
+            p.expectNothing(); // cwnd is one segment, and the pipe holds the first retransmission and segment 3
+            p.run(Duration.ofNanos(RTT));
+            sack(p, 2, new int[] {3, 4}); // 1 and 3 arrived
+            assertEquals(seg(2), p.expect().seq());
+            p.expectNothing();
+            p.run(Duration.ofNanos(RTT));
+            sack(p, 4);
+            p.expectNothingFor(Duration.ofSeconds(3));
+            assertEquals(2, snd.retransmissions(), "1 and 2, never 3");
+        }
+    }
+
     // ---------------------------------------------------------------- the reordering window (RFC 8985 6.2 step 4)
 
     @Test
