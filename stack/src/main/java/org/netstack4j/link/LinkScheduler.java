@@ -73,6 +73,11 @@ public final class LinkScheduler implements Pollable, AutoCloseable {
             spare.push(e);
             target.accept(frame);
         }
+        return nextDeadline();
+    }
+
+    /** When the earliest frame in flight is due, {@link #NEVER} if none is: does not deliver anything. */
+    public long nextDeadline() {
         return events.isEmpty() ? NEVER : events.peek().time;
     }
 

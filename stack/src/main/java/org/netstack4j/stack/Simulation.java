@@ -81,6 +81,9 @@ public final class Simulation implements AutoCloseable {
             for (int i = 0; i < stacks.size(); i++) { // indexed: no iterator per round
                 next = Math.min(next, stacks.get(i).poll());
             }
+            // A stack's poll may have sent frames (from a timer: a probe, a retransmission, a delayed ACK) after
+            // the scheduler was asked: their arrival is a deadline too, or time would jump past it.
+            next = Math.min(next, scheduler.nextDeadline());
             if (next > clock.nanos()) {
                 return next;
             }
