@@ -105,7 +105,18 @@ public enum Counter {
     /** D-SACKs sent for data below RCV.NXT (RFC 2883). */
     TCP_DSACK_OLD_SENT("TcpExt", "TCPDSACKOldSent"),
     /** D-SACKs sent for data already held out of order (RFC 2883). */
-    TCP_DSACK_OFO_SENT("TcpExt", "TCPDSACKOfoSent");
+    TCP_DSACK_OFO_SENT("TcpExt", "TCPDSACKOfoSent"),
+    /**
+     * Retransmission timer expiries with something outstanding, data or SYN (as Linux's TCPTimeouts, which counts
+     * only the first of a run in the open state and the others as TCPSackFailures, TCPLossFailures, ...).
+     */
+    TCP_TIMEOUTS("TcpExt", "TCPTimeouts"),
+    /** Tail loss probes sent (RFC 8985 section 7). */
+    TCP_LOSS_PROBES("TcpExt", "TCPLossProbes"),
+    /** Fast recoveries entered with SACK (RFC 6675, or RACK's RFC 8985 6.2). */
+    TCP_SACK_RECOVERY("TcpExt", "TCPSackRecovery"),
+    /** Fast recoveries entered without SACK (RFC 5681 3.2, RFC 6582). */
+    TCP_RENO_RECOVERY("TcpExt", "TCPRenoRecovery");
 
     private final String group;
     private final String label;

@@ -3,6 +3,7 @@ package org.netstack4j.tcp;
 import static org.netstack4j.wire.TcpSegment.ACK;
 import static org.netstack4j.wire.TcpSegment.FIN;
 
+import org.netstack4j.stats.Counter;
 import org.netstack4j.time.Pollable;
 
 /**
@@ -161,6 +162,7 @@ final class SackRecovery {
     /** RFC 6675 section 5 step 4 (RFC 8985 6.2 with RACK): RecoveryPoint = HighData, reduce, retransmit. */
     private void enterRecovery() {
         TcpSender snd = c.snd;
+        c.layer.count(Counter.TCP_SACK_RECOVERY);
         snd.inRecovery = true;
         snd.recover = snd.max;
         snd.cc.onEnterRecovery(snd.max - snd.una, c.layer.now(), false);
@@ -327,6 +329,7 @@ final class SackRecovery {
             }
             retransmit(i, "TAIL_LOSS_PROBE");
         }
+        c.layer.count(Counter.TCP_LOSS_PROBES);
         c.retransmitAt = c.layer.now() + snd.rtt.rto();
     }
 }

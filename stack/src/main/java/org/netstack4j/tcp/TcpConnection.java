@@ -883,6 +883,7 @@ public final class TcpConnection extends DeadlineHeap.Entry {
             }
         } else if (snd.dupAcks == 3 && SeqNum.geq(snd.una, snd.recover)) {
             // RFC 6582 3.2 step 2: no new recovery until the previous one's data is acknowledged.
+            layer.count(Counter.TCP_RENO_RECOVERY);
             snd.inRecovery = true;
             snd.recover = snd.max;
             int flight = snd.max - snd.una;
@@ -1306,12 +1307,14 @@ public final class TcpConnection extends DeadlineHeap.Entry {
         snd.rtt.backOff();
         switch (state) {
             case SYN_SENT -> {
+                layer.count(Counter.TCP_TIMEOUTS);
                 snd.timing = false; // Karn
                 snd.totalRetransmits++;
                 layer.trace(this, state, state, "SYN_RETRANSMIT");
                 layer.sendSyn(this, false);
             }
             case SYN_RECEIVED -> {
+                layer.count(Counter.TCP_TIMEOUTS);
                 snd.timing = false; // Karn
                 snd.totalRetransmits++;
                 layer.trace(this, state, state, "SYN_ACK_RETRANSMIT");
@@ -1321,6 +1324,7 @@ public final class TcpConnection extends DeadlineHeap.Entry {
                 if (snd.una == snd.max) {
                     return;
                 }
+                layer.count(Counter.TCP_TIMEOUTS);
                 if (snd.una == snd.iss) {
                     // SYN-RECEIVED -> CLOSE -> FIN-WAIT-1 before our SYN was acknowledged: the SYN is what is
                     // outstanding first, so resend the SYN,ACK (RFC 9293 3.10.7.4; the FIN follows once it is ACKed).

@@ -8,6 +8,7 @@ import static org.netstack4j.wire.TcpSegment.ACK;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.netstack4j.stats.Counter;
 import org.netstack4j.tcp.cc.CongestionControlKind;
 
 /**
@@ -47,6 +48,8 @@ class TcpNewRenoRecoveryTest {
             assertEquals(1, fast.seq(), "fast retransmit of the first segment on the third duplicate ACK");
             assertEquals(MSS, fast.payload().length);
             assertTrue(snd.inRecovery());
+            assertEquals(1, p.counter(Counter.TCP_RENO_RECOVERY));
+            assertEquals(0, p.counter(Counter.TCP_SACK_RECOVERY));
             assertEquals(5 * MSS, snd.slowStartThreshold(), "max(FlightSize / 2, 2 MSS)");
             assertEquals(8 * MSS, snd.congestionWindow(), "ssthresh + 3 MSS");
             for (int i = 0; i < 5; i++) {

@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.PriorityQueue;
 import org.junit.jupiter.api.Test;
 import org.netstack4j.socket.SockAddrIn;
+import org.netstack4j.stats.Counter;
 import org.netstack4j.testing.OneStack;
 import org.netstack4j.wire.SackBlock;
 import org.netstack4j.wire.TcpOption;
@@ -250,6 +251,9 @@ class TcpRackTest {
             p.expectNothingFor(Duration.ofSeconds(3));
             assertEquals(1, snd.retransmissions(), "resent exactly once");
             assertEquals(0, snd.timeouts(), "no RTO");
+            assertEquals(0, p.counter(Counter.TCP_TIMEOUTS));
+            assertEquals(0, p.counter(Counter.TCP_LOSS_PROBES), "the reordering timer took the probe's place");
+            assertEquals(1, p.counter(Counter.TCP_SACK_RECOVERY));
         }
     }
 
@@ -262,6 +266,8 @@ class TcpRackTest {
             assertEquals(seg(3), r.seq());
             assertTrue(r.at() - sackAt >= 900 * MS, "the RTO (RFC 6298: at least 1 s from the last send)");
             assertEquals(1, snd.timeouts());
+            assertEquals(1, p.counter(Counter.TCP_TIMEOUTS));
+            assertEquals(0, p.counter(Counter.TCP_SACK_RECOVERY), "an RTO is no fast recovery");
             sack(p, 5);
         }
     }
@@ -324,6 +330,7 @@ class TcpRackTest {
             assertEquals(seg(1), r.seq(), "the first segment, resent by the RTO");
             assertEquals(rtoAt, r.at());
             assertEquals(1, snd.timeouts());
+            assertEquals(1, p.counter(Counter.TCP_TIMEOUTS));
             // RFC 8985 6.3: 2 was sent more than RACK.rtt ago and is lost too; 3, sent 5 ms ago, is not (yet).
             assertEquals(2, snd.scoreboard().lostTotal());
             assertEquals(1, snd.scoreboard().lostSegments(), "2 waits for its retransmission; 3 is in flight");

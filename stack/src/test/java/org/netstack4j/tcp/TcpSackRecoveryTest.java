@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.netstack4j.stats.Counter;
 import org.netstack4j.wire.SackBlock;
 import org.netstack4j.wire.TcpOption;
 
@@ -188,6 +189,8 @@ class TcpSackRecoveryTest {
             assertTrue(p.now() - sentAt < snd.rto(), "earlier than the RTO");
             assertEquals(1, snd.retransmissions());
             assertEquals(0, snd.timeouts());
+            assertEquals(1, p.counter(Counter.TCP_LOSS_PROBES));
+            assertEquals(0, p.counter(Counter.TCP_TIMEOUTS));
             assertEquals(cwnd, snd.congestionWindow(), "a probe is no timeout: cwnd stays");
             // The probe draws a SACK for 3 that reveals 1 and 2 missing: 2 SACKed bytes above is not yet IsLost,
             // and only one probe goes out per tail.

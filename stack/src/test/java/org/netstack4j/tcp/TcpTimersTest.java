@@ -28,6 +28,7 @@ import org.junit.jupiter.api.Test;
 import org.netstack4j.socket.Errno;
 import org.netstack4j.socket.ErrnoException;
 import org.netstack4j.socket.SockAddrIn;
+import org.netstack4j.stats.Counter;
 import org.netstack4j.testing.Checks;
 import org.netstack4j.testing.OneStack;
 import org.netstack4j.wire.TcpOption;
@@ -147,6 +148,7 @@ class TcpTimersTest {
             }
             p.send(ACK, 1, 31);
             p.expectNothing();
+            assertEquals(5, p.counter(Counter.TCP_TIMEOUTS));
             // Karn (RFC 6298 3, 5.5): the ACK of a retransmitted segment is no sample, so the back-off stays.
             assertEquals(5, p.conn().sender().rttEstimator().backoffCount(), "back-off kept without an RTT sample");
             assertEquals(210 * MS << 5, p.conn().sender().rto());
@@ -168,6 +170,7 @@ class TcpTimersTest {
             p.expect(ACK, 1, 1);
             assertEquals(ESTABLISHED, p.state());
             assertEquals(-1, p.conn().sender().rttEstimator().srtt());
+            assertEquals(4, p.counter(Counter.TCP_TIMEOUTS), "TCPTimeouts counts SYN timeouts too");
             assertEquals(0, p.conn().sender().rttEstimator().backoffCount(), "the SYN's back-off ends");
             assertEquals(3 * S, p.conn().sender().rto(), "RFC 6298 5.7: 3 s after a SYN timeout without a sample");
         }
