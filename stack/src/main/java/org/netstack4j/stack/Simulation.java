@@ -104,10 +104,13 @@ public final class Simulation implements AutoCloseable {
      */
     public boolean runUntil(BooleanSupplier done, long limit) {
         while (true) {
-            long next = settle();
+            settle();
             if (done.getAsBoolean()) {
                 return true;
             }
+            // The condition may have acted, as an application does (a read that opens the window sends an
+            // update, a write sends data and arms the retransmission timer): the deadlines must include that.
+            long next = settle();
             if (next > limit) {
                 if (limit == Long.MAX_VALUE) {
                     throw new IllegalStateException("would wait forever: nothing is scheduled in the simulation");
