@@ -784,6 +784,8 @@ public final class TcpConnection extends DeadlineHeap.Entry {
             }
             snd.retransmits = 0;
             persistBackoff = 0;
+            // Send-buffer autotuning on every ACK of new data, with SACK as without (Linux tcp_new_space).
+            expandSendBuffer();
             if (sackPermitted) {
                 sackRecovery.onNewAck(seg, acked, flightBefore);
             } else {
@@ -836,7 +838,6 @@ public final class TcpConnection extends DeadlineHeap.Entry {
 
     /** Congestion control on new data acknowledged (RFC 5681 3.1, RFC 6582 for leaving recovery). */
     private void onNewAck(int acked, int flightBefore) {
-        expandSendBuffer();
         if (snd.inRecovery) {
             if (SeqNum.geq(snd.una, snd.recover)) {
                 // Full ACK (RFC 6582 3.2 step 6).
