@@ -46,8 +46,12 @@ public final class Ipv4Layer {
         return stack.config().prefixLength() >= 31;
     }
 
-    /** Handles the IPv4 packet at {@code offset}; the caller keeps ownership of {@code frame}. */
-    public void receive(ByteBuf frame, int offset, int length) {
+    /**
+     * Handles the IPv4 packet at {@code offset}; the caller keeps ownership of {@code frame}. With
+     * {@code transportChecksumVerified} the device vouched for its TCP/UDP checksum; a datagram reassembled
+     * from fragments is always verified, since the promise was made per frame.
+     */
+    public void receive(ByteBuf frame, int offset, int length, boolean transportChecksumVerified) {
         stack.counters().inc(Counter.IP_IN_RECEIVES);
         Ipv4Packet ip = rx.wrap(frame, offset, length);
         WireError err = ip.check();
@@ -73,16 +77,16 @@ public final class Ipv4Layer {
                 return;
             }
             try {
-                deliver(whole, reassembled.wrap(whole, 0, whole.readableBytes()), broadcast);
+                deliver(whole, reassembled.wrap(whole, 0, whole.readableBytes()), broadcast, false);
             } finally {
                 whole.release();
             }
             return;
         }
-        deliver(frame, ip, broadcast);
+        deliver(frame, ip, broadcast, transportChecksumVerified);
     }
 
-    private void deliver(ByteBuf buf, Ipv4Packet ip, boolean broadcast) {
+    private void deliver(ByteBuf buf, Ipv4Packet ip, boolean broadcast, boolean checksumVerified) {
         switch (ip.protocol()) {
             case Ipv4Packet.PROTO_ICMP -> {
                 stack.counters().inc(Counter.IP_IN_DELIVERS);
@@ -90,11 +94,11 @@ public final class Ipv4Layer {
             }
             case Ipv4Packet.PROTO_TCP -> {
                 stack.counters().inc(Counter.IP_IN_DELIVERS);
-                stack.tcp().receive(buf, ip, broadcast);
+                stack.tcp().receive(buf, ip, broadcast, checksumVerified);
             }
             case Ipv4Packet.PROTO_UDP -> {
                 stack.counters().inc(Counter.IP_IN_DELIVERS);
-                stack.udp().receive(buf, ip, broadcast);
+                stack.udp().receive(buf, ip, broadcast, checksumVerified);
             }
             default -> {
                 stack.counters().inc(Counter.IP_IN_UNKNOWN_PROTOS);

@@ -40,8 +40,13 @@ public abstract class DeviceWrapper implements PolledDevice {
     }
 
     @Override
+    public boolean enableTcpChecksumOffload() {
+        return inner.enableTcpChecksumOffload();
+    }
+
+    @Override
     public void start(FrameReceiver receiver) {
-        inner.start(frame -> inbound(frame, receiver));
+        inner.start(new Inbound(receiver));
     }
 
     @Override
@@ -51,7 +56,7 @@ public abstract class DeviceWrapper implements PolledDevice {
 
     @Override
     public void startPolled(FrameReceiver receiver) {
-        polled().startPolled(frame -> inbound(frame, receiver));
+        polled().startPolled(new Inbound(receiver));
     }
 
     @Override
@@ -80,6 +85,30 @@ public abstract class DeviceWrapper implements PolledDevice {
             throw new IllegalStateException(inner.name() + " is not a polled device");
         }
         return (PolledDevice) inner;
+    }
+
+    /**
+     * Routes the inner device's frames through {@link #inbound}, keeping a device's checksum promise: a
+     * verified frame goes on to a receiver that passes the promise along (made once, not per frame).
+     */
+    private final class Inbound implements FrameReceiver {
+        private final FrameReceiver plain;
+        private final FrameReceiver verified;
+
+        Inbound(FrameReceiver receiver) {
+            this.plain = receiver;
+            this.verified = frame -> receiver.receive(frame, true);
+        }
+
+        @Override
+        public void receive(ByteBuf frame) {
+            inbound(frame, plain);
+        }
+
+        @Override
+        public void receive(ByteBuf frame, boolean transportChecksumVerified) {
+            inbound(frame, transportChecksumVerified ? verified : plain);
+        }
     }
 
     @Override

@@ -49,6 +49,15 @@ public final class FaultInjectingDevice implements NetworkDevice {
         return inner.segmentationOffloadLimit();
     }
 
+    /**
+     * Refuses: a corrupted frame must still carry the checksum of the bytes before the corruption, as on a
+     * wire, so that the receiver can catch it; a device completing the checksum after us would bless it.
+     */
+    @Override
+    public boolean enableTcpChecksumOffload() {
+        return false;
+    }
+
     @Override
     public void start(FrameReceiver receiver) {
         inner.start(receiver);

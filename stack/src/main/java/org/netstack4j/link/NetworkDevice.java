@@ -28,6 +28,19 @@ public interface NetworkDevice extends AutoCloseable {
         return mtu();
     }
 
+    /**
+     * Asks the device to complete the checksum of every IPv4 TCP segment transmitted from now on (checksum
+     * offload). If it agrees, the stack writes only the folded pseudo-header sum into each TCP checksum field,
+     * as Linux leaves a CHECKSUM_PARTIAL packet, and the device (or the kernel behind it) sums the rest. A
+     * device that does not offload refuses, and every checksum stays complete. Called at most once, before
+     * {@link #start}.
+     *
+     * @return true if the device now completes TCP checksums
+     */
+    default boolean enableTcpChecksumOffload() {
+        return false;
+    }
+
     /** Starts delivering received frames to {@code receiver}. */
     void start(FrameReceiver receiver);
 

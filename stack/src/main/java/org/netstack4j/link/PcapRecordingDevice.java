@@ -6,7 +6,8 @@ import org.netstack4j.time.Clock;
 /**
  * Wraps any device and copies every frame it sends and receives into a {@link PcapWriter}, so that a run —
  * or a failing test — leaves a capture to open in Wireshark. Frames are written when they cross this
- * wrapper, stamped with the given clock. It is polled when the device it wraps is ({@link PolledDevice}).
+ * wrapper, stamped with the given clock. It is polled when the device it wraps is ({@link PolledDevice}). It
+ * keeps the stack's TCP checksums complete ({@link #enableTcpChecksumOffload}).
  */
 public final class PcapRecordingDevice extends DeviceWrapper {
     private final PcapWriter writer;
@@ -17,6 +18,16 @@ public final class PcapRecordingDevice extends DeviceWrapper {
         super(inner);
         this.writer = writer;
         this.clock = clock;
+    }
+
+    /**
+     * Refuses, and keeps the inner device from offloading: a capture shows the checksums a wire would carry.
+     * (Frames the kernel hands a TAP with offloads may still arrive with partial checksums, as a capture on
+     * the kernel's side shows them too.)
+     */
+    @Override
+    public boolean enableTcpChecksumOffload() {
+        return false;
     }
 
     @Override

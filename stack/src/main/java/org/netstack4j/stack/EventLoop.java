@@ -8,6 +8,7 @@ import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
+import org.netstack4j.link.FrameReceiver;
 import org.netstack4j.link.NetworkDevice;
 import org.netstack4j.link.PolledDevice;
 import org.netstack4j.time.Clock;
@@ -65,9 +66,9 @@ public final class EventLoop implements StackDriver, AutoCloseable {
         if (device instanceof PolledDevice p && p.pollable() && !Boolean.getBoolean("netstack4j.readerThread")) {
             // The loop reads the device itself: frames reach the stack on this thread without a hand-off.
             loop.polled = p;
-            p.startPolled(loop.stack::receive);
+            p.startPolled(loop.stack);
         } else {
-            device.start(loop::enqueueFrame);
+            device.start(loop.new QueuedReceiver());
         }
         loop.thread.start();
         loop.call(() -> {
@@ -77,13 +78,30 @@ public final class EventLoop implements StackDriver, AutoCloseable {
         return loop;
     }
 
-    private void enqueueFrame(ByteBuf frame) {
-        if (closing) {
-            frame.release();
-            return;
+    /** A frame whose transport checksum the device vouched for, queued with that promise. */
+    private record VerifiedFrame(ByteBuf frame) {
+    }
+
+    /** Queues the frames a device's own I/O thread delivers for the loop thread. */
+    private final class QueuedReceiver implements FrameReceiver {
+        @Override
+        public void receive(ByteBuf frame) {
+            enqueue(frame, frame);
         }
-        inbox.add(frame);
-        wake();
+
+        @Override
+        public void receive(ByteBuf frame, boolean transportChecksumVerified) {
+            enqueue(frame, transportChecksumVerified ? new VerifiedFrame(frame) : frame);
+        }
+
+        private void enqueue(ByteBuf frame, Object item) {
+            if (closing) {
+                frame.release();
+                return;
+            }
+            inbox.add(item);
+            wake();
+        }
     }
 
     private void run() {
@@ -140,6 +158,8 @@ public final class EventLoop implements StackDriver, AutoCloseable {
         while (budget-- > 0 && (item = inbox.poll()) != null) {
             if (item instanceof ByteBuf frame) {
                 stack.receive(frame);
+            } else if (item instanceof VerifiedFrame v) {
+                stack.receive(v.frame(), true);
             } else {
                 ((Runnable) item).run();
             }
@@ -249,6 +269,8 @@ public final class EventLoop implements StackDriver, AutoCloseable {
         while ((item = inbox.poll()) != null) {
             if (item instanceof ByteBuf frame) {
                 frame.release();
+            } else if (item instanceof VerifiedFrame v) {
+                v.frame().release();
             } else if (item instanceof FutureTask<?> task) {
                 task.cancel(false);
             }

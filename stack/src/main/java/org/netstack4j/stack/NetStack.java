@@ -7,6 +7,7 @@ import java.util.SplittableRandom;
 import org.netstack4j.arp.ArpCache;
 import org.netstack4j.icmp.IcmpLayer;
 import org.netstack4j.ipv4.Ipv4Layer;
+import org.netstack4j.link.FrameReceiver;
 import org.netstack4j.link.NetworkDevice;
 import org.netstack4j.stats.Counter;
 import org.netstack4j.stats.Counters;
@@ -24,7 +25,7 @@ import org.netstack4j.wire.EthernetFrame;
  * stack reads time only from the injected {@link Clock} and sends only through its {@link NetworkDevice}.
  * It never throws out of {@link #receive}: a malformed frame is counted and dropped, and its buffer released.
  */
-public final class NetStack implements Pollable {
+public final class NetStack implements Pollable, FrameReceiver {
     private final StackConfig config;
     private final NetworkDevice device;
     private final Clock clock;
@@ -34,6 +35,7 @@ public final class NetStack implements Pollable {
     private final EthernetFrame rxFrame = new EthernetFrame();
     private final int mtu;
     private final int tcpPacketLimit;
+    private final boolean tcpChecksumOffload;
     /** RFC 791: the total length field has 16 bits. */
     private static final int MAX_IP_PACKET = 65535;
     private final ArpCache arp;
@@ -60,6 +62,7 @@ public final class NetStack implements Pollable {
         // The device cuts large TCP packets to its own MTU, so the offload is only usable at that MTU.
         this.tcpPacketLimit = mtu == device.mtu()
                 ? Math.max(mtu, Math.min(device.segmentationOffloadLimit(), MAX_IP_PACKET)) : mtu;
+        this.tcpChecksumOffload = device.enableTcpChecksumOffload();
         this.arp = new ArpCache(this);
         this.ipv4 = new Ipv4Layer(this);
         this.icmp = new IcmpLayer(this);
@@ -81,7 +84,18 @@ public final class NetStack implements Pollable {
      * Handles one received Ethernet frame and releases it. Never throws: an unexpected error in a handler is
      * counted as {@code Link InInternalErrors}, because one bad packet must not stop the event loop.
      */
+    @Override
     public void receive(ByteBuf frame) {
+        receive(frame, false);
+    }
+
+    /**
+     * Like {@link #receive(ByteBuf)}, for a frame whose TCP or UDP checksum the device has vouched for
+     * ({@link FrameReceiver#receive(ByteBuf, boolean)}): that sum over the payload is skipped, every other
+     * check (the IPv4 header checksum among them) is made.
+     */
+    @Override
+    public void receive(ByteBuf frame, boolean transportChecksumVerified) {
         try {
             counters.inc(Counter.LINK_IN_FRAMES);
             EthernetFrame eth = rxFrame.wrap(frame, frame.readerIndex(), frame.readableBytes());
@@ -95,7 +109,8 @@ public final class NetStack implements Pollable {
                 return;
             }
             switch (eth.etherType()) {
-                case EthernetFrame.TYPE_IPV4 -> ipv4.receive(frame, eth.payloadOffset(), eth.payloadLength());
+                case EthernetFrame.TYPE_IPV4 -> ipv4.receive(frame, eth.payloadOffset(), eth.payloadLength(),
+                        transportChecksumVerified);
                 case EthernetFrame.TYPE_ARP -> arp.receive(frame, eth.payloadOffset(), eth.payloadLength());
                 default -> counters.inc(Counter.LINK_IN_UNKNOWN_TYPE);
             }
@@ -160,6 +175,14 @@ public final class NetStack implements Pollable {
      */
     public int tcpPacketLimit() {
         return tcpPacketLimit;
+    }
+
+    /**
+     * True when the device completes TCP checksums ({@link NetworkDevice#enableTcpChecksumOffload}): TCP then
+     * writes only the pseudo-header sum and never sums its payload.
+     */
+    public boolean tcpChecksumOffload() {
+        return tcpChecksumOffload;
     }
 
     /** The injected clock. */

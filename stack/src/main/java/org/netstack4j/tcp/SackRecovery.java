@@ -7,15 +7,23 @@ import org.netstack4j.time.Pollable;
 
 /**
  * Loss recovery of a connection whose peer sends SACK: the conservative algorithm of RFC 6675 on the
- * {@link SackScoreboard}, the retransmission timeout's recovery that keeps what was SACKed, and the tail loss
- * probe of RFC 8985 section 7. The connection hands every ACK here and calls {@link #output} instead of its plain
- * sender while recovering.
+ * {@link SackScoreboard}, the retransmission timeout's recovery that keeps what was SACKed, and RACK-TLP
+ * (RFC 8985): RACK's time-based loss detection with its reordering timer (section 6) where the profile has
+ * {@link TcpProfile#rack()}, and the tail loss probe (section 7). The connection hands every ACK here and calls
+ * {@link #output} instead of its plain sender while recovering.
  *
  * <p>Entering recovery (RFC 6675 section 5): on the DupThresh-th duplicate ACK, or as soon as IsLost(HighACK + 1)
  * holds; RecoveryPoint = HighData; cwnd and ssthresh come from the congestion controller; the first segment is
  * retransmitted at once. During recovery every ACK runs SetPipe and sends NextSeg while cwnd - pipe &gt;= 1 SMSS:
  * lost segments first (rule 1), then new data (rule 2), then other holes below the highest SACK (rule 3).
  * Recovery ends when the cumulative ACK reaches RecoveryPoint.
+ *
+ * <p>With RACK, loss is a matter of time instead of counts: every ACK updates RACK's state and marks lost each
+ * segment sent more than RACK.rtt + RACK.reo_wnd before the most recently sent segment delivered (RFC 8985 6.2);
+ * the segments not yet that old arm the reordering timer (6.3), which runs the same marking when it fires.
+ * Recovery starts as soon as a segment is marked lost, as Linux does with RACK (no DupThresh count), and sends
+ * only what is marked lost (rules 1 and 2, not rule 3). The timer takes the tail loss probe's place while armed
+ * (RFC 8985 section 8: the timers are exclusive).
  *
  * <p>With the profile's {@link TcpProfile#proportionalRateReduction()} (linux), cwnd during fast recovery is not
  * held at ssthresh: each ACK sets it to pipe + sndcnt from {@link ProportionalRateReduction} (RFC 6937), with
@@ -41,8 +49,24 @@ final class SackRecovery {
         return c.snd.inRecovery || c.snd.inLossRecovery;
     }
 
+    /** RACK marks losses (RFC 8985 section 6) instead of RFC 6675's DupThresh rule. */
+    private boolean rack() {
+        return c.profile.rack();
+    }
+
+    /** Opens RACK's accounting of an ACK: its arrival time and the TSecr it echoes (RFC 8985 6.2 step 2). */
+    private void beginAck(TcpInput seg) {
+        boolean echoes = c.timestamps && seg.hasTimestamps && seg.tsEcr != 0;
+        c.snd.rack.beginAck(c.layer.now(), echoes, seg.tsEcr - c.tsOffset);
+    }
+
     /** Takes the SACK blocks of an arriving ACK into the scoreboard; returns the bytes newly SACKed. */
     private int takeSacks(TcpInput seg) {
+        if (seg.sackBlocks > 0 && (SeqNum.lt(seg.sackLeft[0], seg.ack) || seg.sackBlocks > 1
+                && SeqNum.geq(seg.sackLeft[0], seg.sackLeft[1]) && SeqNum.leq(seg.sackRight[0], seg.sackRight[1]))) {
+            // RFC 2883 section 4: a first block below the cumulative ACK, or inside the second block, is a D-SACK.
+            c.snd.rack.dsack();
+        }
         int newly = 0;
         for (int i = 0; i < seg.sackBlocks; i++) {
             // Blocks beyond anything sent are bogus; blocks below SND.UNA are D-SACKs (RFC 2883) and say nothing
@@ -58,8 +82,10 @@ final class SackRecovery {
     void onNewAck(TcpInput seg, int acked, int flightBefore) {
         TcpSender snd = c.snd;
         int sackedBefore = snd.board.sackedBytes();
+        beginAck(seg);
         snd.board.acknowledge(snd.una);
         takeSacks(seg);
+        snd.rack.endAck(snd.una, snd.max);
         // RFC 6937 section 3: DeliveredData = change_in(snd.una) + change_in(SACKd); SACKed bytes that the
         // cumulative ACK now covers were counted when they were SACKed.
         int deliveredData = acked + snd.board.sackedBytes() - sackedBefore;
@@ -71,12 +97,14 @@ final class SackRecovery {
                 snd.inRecovery = false;
                 snd.prr.end();
                 snd.board.endRecovery();
+                snd.rack.recoveryEnded();
                 snd.cc.onExitRecovery(snd.max - snd.una, now);
             }
         } else {
             if (snd.inLossRecovery && SeqNum.geq(snd.una, snd.recover)) {
                 snd.inLossRecovery = false;
                 snd.board.endRecovery();
+                snd.rack.recoveryEnded();
             }
             snd.cc.onAck(acked, now, snd.rtt.srtt(), flightBefore);
         }
@@ -87,8 +115,10 @@ final class SackRecovery {
 
     /** An ACK that acknowledged nothing new ({@code classicDuplicate}: a duplicate by RFC 5681 section 2). */
     void onOldAck(TcpInput seg, boolean classicDuplicate) {
-        int newly = takeSacks(seg);
         TcpSender snd = c.snd;
+        beginAck(seg);
+        int newly = takeSacks(seg);
+        snd.rack.endAck(snd.una, snd.max);
         // RFC 6675 section 2: with SACK in use an ACK is a duplicate when it SACKs something new; an ACK without
         // any SACK option still counts the RFC 5681 way. A D-SACK alone reports a duplicate, not a loss (RFC 2883).
         if (snd.una != snd.max && seg.ack == snd.una && (newly > 0 || classicDuplicate && seg.sackBlocks == 0)) {
@@ -114,31 +144,90 @@ final class SackRecovery {
 
     private void detectLoss() {
         TcpSender snd = c.snd;
+        if (rack()) {
+            detectLossByTime();
+            return;
+        }
         snd.board.detectLostRetransmissions();
         boolean firstLost = snd.board.markLost(snd.mss);
         if (!active() && snd.una != snd.max && SeqNum.geq(snd.una, snd.recover)
                 && (snd.dupAcks >= SackScoreboard.DUP_THRESH || firstLost)) {
             // RFC 6675 section 5 step 4: RecoveryPoint = HighData, reduce, retransmit the first segment.
-            snd.inRecovery = true;
-            snd.recover = snd.max;
             snd.board.markFirstLost();
-            snd.cc.onEnterRecovery(snd.max - snd.una, c.layer.now(), false);
-            snd.prr.start(snd.max - snd.una); // RecoverFS
-            retransmitFirst = true;
-            c.probeAt = Pollable.NEVER;
+            enterRecovery();
         }
     }
 
-    /** The retransmission timer expired: every un-SACKed segment is lost and is resent as cwnd grows again. */
+    /** RFC 6675 section 5 step 4 (RFC 8985 6.2 with RACK): RecoveryPoint = HighData, reduce, retransmit. */
+    private void enterRecovery() {
+        TcpSender snd = c.snd;
+        snd.inRecovery = true;
+        snd.recover = snd.max;
+        snd.cc.onEnterRecovery(snd.max - snd.una, c.layer.now(), false);
+        snd.prr.start(snd.max - snd.una); // RecoverFS
+        retransmitFirst = true;
+        c.probeAt = Pollable.NEVER;
+    }
+
+    /**
+     * RACK_detect_loss_and_arm_timer (RFC 8985 6.2 steps 4-5, 6.3): marks lost what was sent more than RACK.rtt +
+     * RACK.reo_wnd before RACK.segment, arms the reordering timer for the rest, and starts recovery if something
+     * is lost (Linux tcp_time_to_recover with RACK: the loss is proven).
+     */
+    private void detectLossByTime() {
+        TcpSender snd = c.snd;
+        RackLossDetection rack = snd.rack;
+        long now = c.layer.now();
+        long wait = 0;
+        if (rack.segmentKnown()) {
+            long reoWnd = rack.reorderingWindow(active(), snd.board.sackedSegments(), snd.rtt.srtt());
+            wait = snd.board.markLostByTime(rack.xmitOrder(), rack.rtt() + reoWnd, now);
+        }
+        c.reorderAt = wait > 0 ? now + wait : Pollable.NEVER;
+        if (wait > 0) {
+            c.probeAt = Pollable.NEVER; // RFC 8985 section 8: one of the reordering and probe timers at a time
+        }
+        if (!active() && snd.una != snd.max && SeqNum.geq(snd.una, snd.recover) && snd.board.nextLost() >= 0) {
+            enterRecovery();
+        }
+    }
+
+    /**
+     * The reordering timer fired (RFC 8985 6.3): the segments that were waiting are old enough now, or the timer
+     * is armed again for those still not; what is lost goes out, starting recovery if none is under way.
+     */
+    void onReorderTimeout() {
+        TcpSender snd = c.snd;
+        if (!rack() || snd.una == snd.max || !c.state.synchronizedState()) {
+            return;
+        }
+        detectLossByTime();
+        if (active()) {
+            c.output();
+        }
+    }
+
+    /**
+     * The retransmission timer expired: every un-SACKed segment is lost (with RACK: those sent long enough ago) and
+     * is resent as cwnd grows again.
+     */
     void onRetransmitTimeout() {
         TcpSender snd = c.snd;
         if (snd.retransmits > 1) {
             // A second timeout in a row: the receiver may have reneged on its SACKs (RFC 2018 section 8,
             // RFC 6675 section 5.1), so resend those too.
             snd.board.clearSacks();
+            snd.board.markAllLost();
+        } else if (rack()) {
+            // RFC 8985 6.3: the first segment was sent an RTO ago and is lost; any other only once RACK.rtt +
+            // RACK.reo_wnd have passed since it was sent, so that one sent just before the timeout is not resent.
+            long reoWnd = snd.rack.reorderingWindow(true, snd.board.sackedSegments(), snd.rtt.srtt());
+            snd.board.markLostOnTimeout(snd.rack.rtt() + reoWnd, c.layer.now());
+        } else {
+            snd.board.markAllLost();
         }
-        snd.board.markAllLost();
         snd.prr.end();
+        c.reorderAt = Pollable.NEVER; // RFC 8985 section 8: the RTO takes over
         snd.inLossRecovery = true;
         retransmitFirst = true;
         probeOutstanding = false;
@@ -165,7 +254,8 @@ final class SackRecovery {
                 pipe += snd.nxt - before;
                 continue;
             }
-            if (snd.inRecovery) {
+            if (snd.inRecovery && !rack()) {
+                // Rule 3 guesses at holes not yet deemed lost; RACK retransmits only what it marked lost.
                 i = snd.board.nextUnsackedBelowHighest();
                 if (i >= 0) {
                     pipe += retransmit(i, "FAST_RETRANSMIT");
@@ -188,7 +278,7 @@ final class SackRecovery {
         c.layer.trace(c, c.state, c.state, cause);
         c.layer.sendSegment(c, ACK | (fin ? FIN : 0) | c.pushFlag(s, len, fin), s, s - snd.una, len);
         snd.prr.onSend(e - s);
-        snd.board.retransmitted(i);
+        snd.board.retransmitted(i, c.layer.now());
         snd.lastSendAt = c.layer.now();
         if (c.retransmitAt == Pollable.NEVER) {
             c.retransmitAt = c.layer.now() + snd.rtt.rto();
@@ -207,7 +297,7 @@ final class SackRecovery {
         TcpSender snd = c.snd;
         long srtt = snd.rtt.srtt();
         if (!c.profile.tailLossProbe() || active() || probeOutstanding || snd.una == snd.max || srtt < 0
-                || !c.state.synchronizedState()) {
+                || !c.state.synchronizedState() || c.reorderAt != Pollable.NEVER) {
             c.probeAt = Pollable.NEVER;
             return;
         }

@@ -11,6 +11,8 @@ package org.netstack4j.tcp;
  * (DupThresh - 1) * SMSS SACKed bytes, above a segment), plus a timeout mark that declares every un-SACKed
  * segment lost, and a retransmission declared lost again when a segment sent after it has been delivered
  * (RFC 8985 section 6.2's time-ordered rule, with send order for time and without its reordering window).
+ * With RACK (RFC 8985 section 6) {@link #markLostByTime} replaces both: each segment also keeps the stack-clock
+ * time of its last transmission, and every segment newly delivered is reported to {@link RackLossDetection}.
  */
 public final class SackScoreboard {
     /** RFC 6675 section 2: DupThresh. */
@@ -19,11 +21,17 @@ public final class SackScoreboard {
     private static final byte LOST = 2;
     /** Retransmitted during the current recovery and not yet declared lost again. */
     private static final byte RETRANSMITTED = 4;
+    /** Sent more than once, ever (RFC 8985 Segment.retransmitted): its delivery may be the original's. */
+    private static final byte EVER_RETRANSMITTED = 8;
+
+    private final RackLossDetection rack;
 
     private int[] start = new int[64];
     private int[] end = new int[64];
     /** Send order of each segment's latest transmission (a counter, so that sends at one instant still order). */
     private long[] sentAt = new long[64];
+    /** Stack-clock time (ns) of each segment's latest transmission (RFC 8985 Segment.xmit_ts). */
+    private long[] sentTime = new long[64];
     private long sends;
     private byte[] flags = new byte[64];
     private int head;
@@ -34,6 +42,11 @@ public final class SackScoreboard {
     private int sackedBytes;
     private long lostTotal;
 
+    /** A scoreboard that reports deliveries to {@code rack}. */
+    SackScoreboard(RackLossDetection rack) {
+        this.rack = rack;
+    }
+
     private int at(int i) {
         return (head + i) & (start.length - 1);
     }
@@ -43,8 +56,8 @@ public final class SackScoreboard {
         return count;
     }
 
-    /** Records a newly sent segment [s, e); it must start where the last one ended. */
-    void sent(int s, int e) {
+    /** Records a newly sent segment [s, e), sent at {@code now}; it must start where the last one ended. */
+    void sent(int s, int e, long now) {
         if (count == start.length) {
             grow();
         }
@@ -52,6 +65,7 @@ public final class SackScoreboard {
         start[j] = s;
         end[j] = e;
         sentAt[j] = ++sends;
+        sentTime[j] = now;
         flags[j] = 0;
         count++;
     }
@@ -61,17 +75,20 @@ public final class SackScoreboard {
         int[] s2 = new int[n];
         int[] e2 = new int[n];
         long[] t2 = new long[n];
+        long[] c2 = new long[n];
         byte[] f2 = new byte[n];
         for (int i = 0; i < count; i++) {
             int j = at(i);
             s2[i] = start[j];
             e2[i] = end[j];
             t2[i] = sentAt[j];
+            c2[i] = sentTime[j];
             f2[i] = flags[j];
         }
         start = s2;
         end = e2;
         sentAt = t2;
+        sentTime = c2;
         flags = f2;
         head = 0;
     }
@@ -111,6 +128,7 @@ public final class SackScoreboard {
         if ((flags[j] & RETRANSMITTED) == 0 && sentAt[j] > deliveredSentAt) {
             deliveredSentAt = sentAt[j];
         }
+        rack.delivered(sentTime[j], sentAt[j], end[j], (flags[j] & EVER_RETRANSMITTED) != 0);
     }
 
     /** Takes one SACK block [left, right); returns the bytes it newly SACKed. */
@@ -148,6 +166,33 @@ public final class SackScoreboard {
                 lostTotal++;
             }
         }
+    }
+
+    /**
+     * RFC 8985 6.2 step 5: every segment not yet delivered that was sent before RACK.segment is lost once
+     * {@code window} (RACK.rtt + RACK.reo_wnd) has passed since its last transmission; a lost segment waiting for
+     * its retransmission is skipped, a retransmission can be lost again. RACK_sent_after breaks ties of equal
+     * timestamps by end sequence; we know the send order itself and use it ({@code rackOrder}, RACK.segment's).
+     * Returns the longest time (ns) one of the others still has to wait, 0 if none (RFC 8985 6.3: the reordering
+     * timer's timeout).
+     */
+    long markLostByTime(long rackOrder, long window, long now) {
+        long wait = 0;
+        for (int i = 0; i < count; i++) {
+            int j = at(i);
+            int f = flags[j];
+            if ((f & SACKED) != 0 || (f & (LOST | RETRANSMITTED)) == LOST || sentAt[j] >= rackOrder) {
+                continue;
+            }
+            long remaining = sentTime[j] + window - now;
+            if (remaining <= 0) {
+                flags[j] = (byte) (f & ~RETRANSMITTED | LOST);
+                lostTotal++;
+            } else {
+                wait = Math.max(wait, remaining);
+            }
+        }
+        return wait;
     }
 
     /** RFC 6675 section 4 IsLost for the segment at index {@code i}, given what is SACKed above it. */
@@ -194,15 +239,38 @@ public final class SackScoreboard {
                 if ((flags[j] & LOST) == 0) {
                     lostTotal++;
                 }
-                flags[j] = LOST;
+                flags[j] = (byte) (LOST | flags[j] & EVER_RETRANSMITTED);
             }
+        }
+    }
+
+    /**
+     * A retransmission timeout with RACK (RFC 8985 6.3): the first un-SACKed segment is lost, any other only once
+     * {@code window} (RACK.rtt + RACK.reo_wnd) has passed since its last transmission. What is marked counts as
+     * not retransmitted (its copies are presumed gone); the rest stays as it was.
+     */
+    void markLostOnTimeout(long window, long now) {
+        boolean first = true;
+        for (int i = 0; i < count; i++) {
+            int j = at(i);
+            int f = flags[j];
+            if ((f & SACKED) != 0) {
+                continue;
+            }
+            if (first || sentTime[j] + window - now <= 0) {
+                if ((f & LOST) == 0) {
+                    lostTotal++;
+                }
+                flags[j] = (byte) (LOST | f & EVER_RETRANSMITTED);
+            }
+            first = false;
         }
     }
 
     /** Recovery ended: retransmission marks start afresh for the next episode. */
     void endRecovery() {
         for (int i = 0; i < count; i++) {
-            flags[at(i)] &= SACKED;
+            flags[at(i)] &= SACKED | EVER_RETRANSMITTED;
         }
     }
 
@@ -274,13 +342,15 @@ public final class SackScoreboard {
     }
 
     /**
-     * The segment at index {@code i} was sent again. A lost segment stays marked lost: RFC 6675's IsLost depends
-     * on the SACKs alone, so SetPipe counts a resent lost segment once (the copy in flight), not twice.
+     * The segment at index {@code i} was sent again at {@code now}. A lost segment stays marked lost: RFC 6675's
+     * IsLost depends on the SACKs alone, so SetPipe counts a resent lost segment once (the copy in flight), not
+     * twice.
      */
-    void retransmitted(int i) {
+    void retransmitted(int i, long now) {
         int j = at(i);
-        flags[j] |= RETRANSMITTED;
+        flags[j] |= RETRANSMITTED | EVER_RETRANSMITTED;
         sentAt[j] = ++sends;
+        sentTime[j] = now;
     }
 
     /** Start of the segment at index {@code i}. */

@@ -68,6 +68,8 @@ public final class TcpConnection extends DeadlineHeap.Entry {
     long retransmitAt = Pollable.NEVER;
     /** Tail loss probe (RFC 8985 section 7). */
     long probeAt = Pollable.NEVER;
+    /** RACK's reordering timer (RFC 8985 section 6.3). */
+    long reorderAt = Pollable.NEVER;
     long persistAt = Pollable.NEVER;
     int persistBackoff;
     long delayedAckAt = Pollable.NEVER;
@@ -164,6 +166,7 @@ public final class TcpConnection extends DeadlineHeap.Entry {
     void stopTimersExceptTimeWait() {
         retransmitAt = Pollable.NEVER;
         probeAt = Pollable.NEVER;
+        reorderAt = Pollable.NEVER;
         persistAt = Pollable.NEVER;
         delayedAckAt = Pollable.NEVER;
         keepaliveAt = Pollable.NEVER;
@@ -927,6 +930,7 @@ public final class TcpConnection extends DeadlineHeap.Entry {
         // Karn's algorithm: the timed segment must not have been retransmitted (timing is cancelled then).
         if (snd.timing && SeqNum.gt(ack, snd.timedSeq)) {
             snd.rtt.sample(layer.now() - snd.timedAt);
+            snd.rack.sampleMinRtt(layer.now() - snd.timedAt, layer.now());
             snd.timing = false;
             return true;
         }
@@ -943,6 +947,7 @@ public final class TcpConnection extends DeadlineHeap.Entry {
             int ticks = tsNow() - seg.tsEcr;
             if (ticks >= 0) {
                 snd.rtt.sample(ticks * 1_000_000L);
+                snd.rack.sampleMinRtt(ticks * 1_000_000L, layer.now());
             }
         }
     }
@@ -1154,7 +1159,7 @@ public final class TcpConnection extends DeadlineHeap.Entry {
         }
         int end = seq + len + (fin ? 1 : 0);
         if (SeqNum.gt(end, snd.max)) {
-            snd.board.sent(SeqNum.max(seq, snd.max), end);
+            snd.board.sent(SeqNum.max(seq, snd.max), end, layer.now());
         }
         if (SeqNum.gt(end, snd.nxt)) {
             snd.nxt = end;
@@ -1212,7 +1217,7 @@ public final class TcpConnection extends DeadlineHeap.Entry {
 
     /** The earliest deadline of this connection's timers. */
     long nextDeadline() {
-        long t = Math.min(Math.min(retransmitAt, probeAt), persistAt);
+        long t = Math.min(Math.min(retransmitAt, probeAt), Math.min(reorderAt, persistAt));
         t = Math.min(t, delayedAckAt);
         t = Math.min(t, keepaliveAt);
         t = Math.min(t, timeWaitAt);
@@ -1239,6 +1244,10 @@ public final class TcpConnection extends DeadlineHeap.Entry {
             if (state.synchronizedState() || state == SYN_RECEIVED) {
                 sendAck();
             }
+        }
+        if (reorderAt <= now) {
+            reorderAt = Pollable.NEVER;
+            sackRecovery.onReorderTimeout();
         }
         if (probeAt <= now) {
             probeAt = Pollable.NEVER;
@@ -1626,8 +1635,8 @@ public final class TcpConnection extends DeadlineHeap.Entry {
         long t = nextDeadline();
         if (t == timeWaitAt) {
             return "timewait";
-        } else if (t == retransmitAt) {
-            return "on";
+        } else if (t == retransmitAt || t == reorderAt) {
+            return "on"; // Linux shows its RACK reordering timer as the retransmission timer too
         } else if (t == probeAt) {
             return "probe";
         } else if (t == persistAt) {
@@ -1684,7 +1693,8 @@ public final class TcpConnection extends DeadlineHeap.Entry {
                 (now - lastReceived) / 1_000_000, layer.pathMtu(remoteIp),
                 rcv.maxWindow(), srtt < 0 ? 0 : srtt / 1000, srtt < 0 ? 0 : snd.rtt.rttvar() / 1000, ssthresh,
                 snd.cc.cwnd() / mss, rcv.mss, 3, snd.totalRetransmits, bytesAcked, bytesReceived, segsOut, segsIn,
-                (bytesAcked + mss - 1) / mss, snd.wnd, rcv.offered());
+                (bytesAcked + mss - 1) / mss, snd.wnd, rcv.offered(), snd.rack.reorderingEvents(),
+                snd.rack.lastReorderingWindow() / 1000);
     }
 
     /** The sending half. */

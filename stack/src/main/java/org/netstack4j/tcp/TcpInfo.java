@@ -41,13 +41,17 @@ package org.netstack4j.tcp;
  * @param delivered      segments delivered to the peer, estimated as bytes acknowledged / MSS rounded up
  * @param sndWnd         the peer's window, bytes (scaled)
  * @param rcvWnd         the window we last advertised, bytes
+ * @param reordSeen      reordering events the sender observed (Linux tcpi_reord_seen): a SACK or cumulative ACK
+ *                       of an original segment below one delivered before, or a D-SACK (RFC 8985 6.2 step 3)
+ * @param reoWnd         RACK's reordering window as last computed, µs (RFC 8985 6.2 step 4; Linux does not
+ *                       report it); 0 without RACK
  */
 public record TcpInfo(TcpState state, int caState, int retransmits, int backoff, int options, int sndWscale,
                       int rcvWscale, long rto, int sndMss, int rcvMss, int unacked, int sacked, int lost,
                       int retrans, long lastDataSent, long lastDataRecv, long lastAckRecv, int pmtu,
                       int rcvSsthresh, long rtt, long rttvar, int sndSsthresh, int sndCwnd, int advmss,
                       int reordering, long totalRetrans, long bytesAcked, long bytesReceived, long segsOut,
-                      long segsIn, long delivered, int sndWnd, int rcvWnd) {
+                      long segsIn, long delivered, int sndWnd, int rcvWnd, int reordSeen, long reoWnd) {
 
     /** tcpi_options bit: timestamps negotiated (Linux TCPI_OPT_TIMESTAMPS). */
     public static final int OPT_TIMESTAMPS = 1;
@@ -69,7 +73,7 @@ public record TcpInfo(TcpState state, int caState, int retransmits, int backoff,
     /** A socket without a connection (unconnected or listening): only the state is known. */
     public static TcpInfo unconnected(TcpState state) {
         return new TcpInfo(state, CA_OPEN, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-                INFINITE_SSTHRESH, 0, 0, 3, 0, 0, 0, 0, 0, 0, 0, 0);
+                INFINITE_SSTHRESH, 0, 0, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
     }
 
     /** True if every bit of {@code option} (an OPT_* constant) is set in {@link #options}. */

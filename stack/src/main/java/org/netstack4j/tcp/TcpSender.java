@@ -58,7 +58,9 @@ public final class TcpSender {
     /** Proportional Rate Reduction's state for the current fast recovery (RFC 6937), when the profile uses it. */
     final ProportionalRateReduction prr = new ProportionalRateReduction();
     /** Every segment between SND.UNA and SND.MAX with its SACK, loss and retransmission marks (RFC 6675). */
-    final SackScoreboard board = new SackScoreboard();
+    final SackScoreboard board;
+    /** RACK's state (RFC 8985 section 6), fed by the scoreboard; it marks losses when the profile uses RACK. */
+    final RackLossDetection rack = new RackLossDetection();
     /** Recovering from a retransmission timeout with the scoreboard: lost segments go out as cwnd allows. */
     boolean inLossRecovery;
     /** Whether a sub-MSS data segment has been sent, and where the last one ended (Linux snd_sml, Minshall's Nagle). */
@@ -71,6 +73,7 @@ public final class TcpSender {
 
     TcpSender(TcpProfile profile, int sendBuffer) {
         this.queue = new SendQueue(sendBuffer);
+        this.board = new SackScoreboard(rack);
         this.rtt = new RttEstimator(profile);
         this.cc = profile.congestionControl().create(mss, profile.initialWindow(), profile.idlePolicy());
     }

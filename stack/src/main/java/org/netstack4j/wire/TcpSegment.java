@@ -164,6 +164,16 @@ public final class TcpSegment extends WireView<TcpSegment> {
                 pseudo)));
     }
 
+    /**
+     * Stores only the folded pseudo-header sum, for a device that completes the checksum (checksum offload):
+     * summing the segment from its first byte onto that and complementing gives the checksum, which is how
+     * virtio's NEEDS_CSUM and Linux's CHECKSUM_PARTIAL leave the field.
+     */
+    public void fillPartialChecksum(int sourceIp, int destinationIp) {
+        buf.setShort(offset + CHECKSUM, InternetChecksum.pseudoHeader(sourceIp, destinationIp, Ipv4Packet.PROTO_TCP,
+                length));
+    }
+
     /** Sets the source port. */
     public void setSourcePort(int port) {
         buf.setShort(offset + SOURCE_PORT, port);

@@ -20,7 +20,8 @@ import org.netstack4j.wire.TcpSegment;
  * Proportional Rate Reduction (RFC 6937) in virtual time, on RFC 6937 section 5's scenario: 20 segments in flight
  * (segments 10-29 of the connection), then either segment 10 alone or the burst 10-24 is lost, and every segment
  * that arrives draws an ACK. Limited Transmit sends segments 30 and 31 on the first two duplicate ACKs, so at the
- * third FlightSize = RecoverFS = 22 segments and NewReno's ssthresh = 11 segments (CUBIC's 0.7 would blur the
+ * third (where RACK, too, declares the loss: see {@link #RTT_MS}) FlightSize = RecoverFS = 22 segments and
+ * NewReno's ssthresh = 11 segments (CUBIC's 0.7 would blur the
  * arithmetic). The expected sends per ACK are worked out in the comments from section 3's formulas (in whole
  * segments, rounding the proportional part up):
  * <pre>
@@ -34,6 +35,12 @@ class TcpProportionalRateReductionTest {
     static final TransitionCoverage COVERAGE = new TransitionCoverage();
     private static final int MSS = TcpPeer.PEER_MSS;
     private static final long MASK = 0xFFFF_FFFFL;
+    /**
+     * The round trip: with RACK (the linux profile) the first two SACKs then wait min_RTT / 4 and the third, with
+     * DupThresh segments SACKed, proves the loss at once (RFC 8985 6.2 step 4), as RFC 6675 would; with no time
+     * between sending and ACK the reordering window would be 0 and the first SACK would prove it.
+     */
+    private static final long RTT_MS = 10;
     /** Segments the application writes: enough that new data never runs out. */
     private static final int QUEUED = 80;
 
@@ -75,6 +82,7 @@ class TcpProportionalRateReductionTest {
         if (sack) {
             fd = p.connect();
             p.expect(SYN | (p.profile.robustness().ecn() == 1 ? TcpSegment.ECE | TcpSegment.CWR : 0), 0, 0);
+            p.runMillis(RTT_MS);
             p.send(SYN | ACK, 0, 1, p.window, List.of(new TcpOption.Mss(MSS), TcpOption.SackPermitted.INSTANCE),
                     new byte[0]);
             p.expect(ACK, 1, 1);
@@ -86,6 +94,7 @@ class TcpProportionalRateReductionTest {
         Sent sent = new Sent(p);
         p.api.send(fd, TcpPeer.bytes(QUEUED * MSS), 0, QUEUED * MSS, 0);
         assertEquals(10, sent.take().size(), "the initial window");
+        p.runMillis(RTT_MS);
         for (int i = 1; i <= 10; i++) {
             p.send(ACK, 1, seg(i)); // slow start: each ACK of one segment lets two out
         }
@@ -93,6 +102,7 @@ class TcpProportionalRateReductionTest {
         assertEquals(20, burst.size());
         assertEquals("N29", burst.get(19));
         assertEquals(20 * MSS, p.conn().sender().congestionWindow());
+        p.runMillis(RTT_MS); // the burst's ACKs come one round trip later
         return sent;
     }
 

@@ -64,8 +64,11 @@ class TcpSackRecoveryTest {
         p.expectNothing();
     }
 
-    /** The linux profile without PRR: RFC 6675's cwnd = ssthresh during recovery (PRR has its own test). */
-    private static final TcpProfile RFC_6675 = TcpProfile.LINUX.withProportionalRateReduction(false);
+    /**
+     * The linux profile with RFC 6675's loss detection instead of RACK (TcpRackTest has RACK) and its cwnd =
+     * ssthresh during recovery (PRR has its own test).
+     */
+    private static final TcpProfile RFC_6675 = TcpProfile.LINUX.withProportionalRateReduction(false).withRack(false);
 
     @Test
     void retransmitsExactlyTheLostSegments() {
@@ -146,6 +149,9 @@ class TcpSackRecoveryTest {
                 assertEquals(seg(i), p.expect().seq());
             }
             p.expectNothing(); // cwnd is 10 segments
+            // The ACKs come one RTT later: with no time between, RACK's reordering window would be 0 and the first
+            // SACK would prove segment 0 lost (RFC 8985 6.2); after 10 ms it waits min_RTT / 4 first.
+            p.runMillis(10);
             sack(p, seg(0), new int[] {1, 2});
             assertEquals(seg(10), p.expect().seq(), "RFC 3042: one new segment for the first duplicate ACK");
             p.expectNothing();

@@ -11,11 +11,26 @@ import org.netstack4j.link.NetworkDevice;
  */
 public final class CapturingDevice implements NetworkDevice {
     private final int mtu;
+    private final boolean tcpChecksumOffload;
     private final ArrayDeque<ByteBuf> sent = new ArrayDeque<>();
 
     /** A device with the given MTU. */
     public CapturingDevice(int mtu) {
+        this(mtu, false);
+    }
+
+    /**
+     * A device with the given MTU that, with {@code tcpChecksumOffload}, agrees to complete TCP checksums
+     * (it does not: the test sees the partial checksums the stack leaves, as a kernel would receive them).
+     */
+    public CapturingDevice(int mtu, boolean tcpChecksumOffload) {
         this.mtu = mtu;
+        this.tcpChecksumOffload = tcpChecksumOffload;
+    }
+
+    @Override
+    public boolean enableTcpChecksumOffload() {
+        return tcpChecksumOffload;
     }
 
     @Override

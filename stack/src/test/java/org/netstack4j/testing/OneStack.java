@@ -42,8 +42,17 @@ public final class OneStack implements AutoCloseable {
 
     /** A stack with the given MTU and extra configuration. */
     public OneStack(int mtu, java.util.function.UnaryOperator<StackConfig.Builder> tune) {
-        wire = new CapturingDevice(mtu);
-        stack = sim.addStack(tune.apply(StackConfig.builder(US_MAC, US, 24)).build(), wire);
+        this(new CapturingDevice(mtu), d -> d, tune);
+    }
+
+    /**
+     * A stack whose device is {@code wrap} applied to {@code wire} (the wrapper a test wants to check, or the
+     * wire itself); frames the stack sends still end up in {@code wire}.
+     */
+    public OneStack(CapturingDevice wire, java.util.function.UnaryOperator<org.netstack4j.link.NetworkDevice> wrap,
+                    java.util.function.UnaryOperator<StackConfig.Builder> tune) {
+        this.wire = wire;
+        stack = sim.addStack(tune.apply(StackConfig.builder(US_MAC, US, 24)).build(), wrap.apply(wire));
         sockets = new BsdSockets(sim.driver(stack));
         wire.discardAll();
     }

@@ -18,9 +18,18 @@ final class FrameDelivery {
 
     /** Passes ownership of {@code frame} to {@code receiver} and counts it. */
     static void deliver(String device, FrameReceiver receiver, ByteBuf frame, DeviceCounters counters) {
+        deliver(device, receiver, frame, false, counters);
+    }
+
+    /**
+     * Like {@link #deliver(String, FrameReceiver, ByteBuf, DeviceCounters)}, passing on whether the device
+     * vouches for the frame's transport checksum ({@link FrameReceiver#receive(ByteBuf, boolean)}).
+     */
+    static void deliver(String device, FrameReceiver receiver, ByteBuf frame, boolean checksumVerified,
+                        DeviceCounters counters) {
         counters.received();
         try {
-            receiver.receive(frame);
+            receiver.receive(frame, checksumVerified);
         } catch (RuntimeException e) {
             // Ownership passed with the call, so the frame is the receiver's to release even when it threw.
             LOG.warn("{}: frame receiver threw; the device keeps reading", device, e);

@@ -59,6 +59,8 @@ public final class TapDevice extends ReaderThreadDevice implements PolledDevice 
     private final boolean vnetHeader;
     /** True when the kernel agreed to the offloads: partial checksums and TCPv4 super-frames both ways. */
     private final boolean offloads;
+    /** The stack leaves TCP checksums partial for the kernel to complete ({@link #enableTcpChecksumOffload}). */
+    private volatile boolean partialTcpChecksums;
     /** The virtio header and the two-entry iovec for writev(2), reused by every transmit (under fdLock). */
     private final MemorySegment txHeader;
     private final MemorySegment txIov;
@@ -169,6 +171,18 @@ public final class TapDevice extends ReaderThreadDevice implements PolledDevice 
         return offloads;
     }
 
+    /** Agrees when the kernel took the offloads: it then completes the checksum of every TCP frame we write. */
+    @Override
+    public boolean enableTcpChecksumOffload() {
+        partialTcpChecksums = offloads;
+        return offloads;
+    }
+
+    /** True once the stack leaves TCP checksums to the kernel ({@link #enableTcpChecksumOffload}). */
+    public boolean tcpChecksumOffloaded() {
+        return partialTcpChecksums;
+    }
+
     /** 64 KiB with offloads (the kernel segments TCP), else the MTU. */
     @Override
     public int segmentationOffloadLimit() {
@@ -190,7 +204,7 @@ public final class TapDevice extends ReaderThreadDevice implements PolledDevice 
                     return;
                 }
                 if (vnetHeader && !VirtioNetHeader.writeForTransmit(txHeader, frame, frame.readerIndex(), length,
-                        offloads ? mtu : Integer.MAX_VALUE)) {
+                        offloads ? mtu : Integer.MAX_VALUE, partialTcpChecksums)) {
                     counters.dropped();
                     return;
                 }

@@ -138,22 +138,26 @@ final class TapReader implements Runnable {
      * keeps of it do not pin 64 KiB each. Returns true if {@code buf} itself was handed over.
      */
     private boolean deliver(ByteBuf buf) {
+        boolean checksumVerified = false;
         if (headerSize > 0) {
             int length = buf.readableBytes() - headerSize;
-            if (length <= 0 || VirtioNetHeader.apply(buf, 0, length) != VirtioNetHeader.Verdict.ACCEPT) {
+            VirtioNetHeader.Verdict verdict = length <= 0 ? VirtioNetHeader.Verdict.DROP
+                    : VirtioNetHeader.apply(buf, 0, length);
+            if (verdict == VirtioNetHeader.Verdict.DROP) {
                 counters.offloadDrop();
                 return false;
             }
+            checksumVerified = verdict == VirtioNetHeader.Verdict.ACCEPT_CHECKSUM_VERIFIED;
             buf.readerIndex(headerSize);
         }
         int length = buf.readableBytes();
         if (buf.capacity() > SMALL_COPY_CAPACITY && length <= SMALL_FRAME) {
             ByteBuf own = PooledByteBufAllocator.DEFAULT.directBuffer(length);
             own.writeBytes(buf, buf.readerIndex(), length);
-            FrameDelivery.deliver(name, receiver, own, counters);
+            FrameDelivery.deliver(name, receiver, own, checksumVerified, counters);
             return false;
         }
-        FrameDelivery.deliver(name, receiver, buf, counters);
+        FrameDelivery.deliver(name, receiver, buf, checksumVerified, counters);
         return true;
     }
 

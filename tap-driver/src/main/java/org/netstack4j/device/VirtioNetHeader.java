@@ -19,6 +19,9 @@ import org.netstack4j.wire.InternetChecksum;
  *
  * <p>{@code NEEDS_CSUM}: the checksum at {@code csum_start + csum_offset} holds only the folded pseudo-header
  * sum, and the sum over the bytes from {@code csum_start} to the end must still be added and complemented.
+ * {@code DATA_VALID} (receive only): the kernel has verified the checksum. A frame with either flag comes from
+ * the kernel's own memory, not from a wire, so the stack takes its transport checksum as good without summing
+ * the payload, as Linux does for CHECKSUM_PARTIAL and CHECKSUM_UNNECESSARY.
  * A {@code gso_type} other than NONE marks a super-frame larger than the MTU that is to be cut into segments of
  * {@code gso_size} payload bytes (TSO). Offsets count from the start of the Ethernet frame.
  */
@@ -26,6 +29,7 @@ final class VirtioNetHeader {
     /** Size of the header without the mergeable-buffers count (TUNSETVNETHDRSZ). */
     static final int SIZE = 10;
     static final int F_NEEDS_CSUM = 1;
+    static final int F_DATA_VALID = 2;
     static final int GSO_NONE = 0;
     static final int GSO_TCPV4 = 1;
     /** Set together with a GSO type when the segments carry ECN's CWR in the first one only. */
@@ -41,8 +45,13 @@ final class VirtioNetHeader {
 
     /** What a received header asks of the frame behind it. */
     enum Verdict {
-        /** The frame is complete as it is (checksum completed where one was needed). */
+        /** The frame is complete as it is, and its transport checksum is to be verified as usual. */
         ACCEPT,
+        /**
+         * The kernel vouches for the transport checksum (NEEDS_CSUM or DATA_VALID): the stack skips verifying
+         * it. With NEEDS_CSUM the checksum field still holds the pseudo-header sum only.
+         */
+        ACCEPT_CHECKSUM_VERIFIED,
         /** Malformed or an offload we never enabled: drop the frame. */
         DROP
     }
@@ -55,9 +64,11 @@ final class VirtioNetHeader {
     }
 
     /**
-     * Applies the header at {@code index} to the frame of {@code frameLength} bytes behind it: completes a
-     * partial checksum, and accepts TCPv4 super-frames as they are (the stack takes IPv4 packets larger than
-     * the MTU from a device that offloads). Anything else the header asks for is refused.
+     * Reads the header at {@code index} in front of a frame of {@code frameLength} bytes: accepts TCPv4
+     * super-frames as they are (the stack takes IPv4 packets larger than the MTU from a device that offloads),
+     * and tells whether the kernel vouches for the transport checksum. A partial checksum is left as it is:
+     * completing it would cost a pass over the payload only for the stack to verify what the kernel promised.
+     * Anything else the header asks for, or a checksum position outside the frame, is refused.
      */
     static Verdict apply(ByteBuf buf, int index, int frameLength) {
         int flags = buf.getUnsignedByte(index);
@@ -65,59 +76,59 @@ final class VirtioNetHeader {
         if (gsoType != GSO_NONE && gsoType != GSO_TCPV4) {
             return Verdict.DROP;
         }
-        if ((flags & F_NEEDS_CSUM) == 0) {
-            return Verdict.ACCEPT;
+        if ((flags & F_NEEDS_CSUM) != 0) {
+            int field = u16(buf, index + 6) + u16(buf, index + 8);
+            return field + 2 > frameLength ? Verdict.DROP : Verdict.ACCEPT_CHECKSUM_VERIFIED;
         }
-        int start = u16(buf, index + 6);
-        int field = start + u16(buf, index + 8);
-        if (field + 2 > frameLength) {
-            return Verdict.DROP;
-        }
-        int frame = index + SIZE;
-        // The field already holds the folded pseudo-header sum, so the sum from csum_start to the end is the
-        // whole sum, and its complement the checksum (RFC 1071). A result of 0 is sent as 0xFFFF, its other
-        // one's complement form, which UDP needs (RFC 768) and TCP accepts alike.
-        int checksum = InternetChecksum.finish(InternetChecksum.accumulate(buf, frame + start, frameLength - start, 0));
-        buf.setShort(frame + field, checksum == 0 ? 0xFFFF : checksum);
-        return Verdict.ACCEPT;
+        return (flags & F_DATA_VALID) != 0 ? Verdict.ACCEPT_CHECKSUM_VERIFIED : Verdict.ACCEPT;
     }
 
     /**
-     * Writes into {@code header} the header for the outgoing frame at {@code index} in {@code frame}: all zero
-     * (checksums complete, no segmentation) unless the frame is an IPv4/TCP packet larger than {@code mtu},
-     * which the kernel is to cut into segments that fit the MTU. For such a frame it also replaces the TCP
-     * checksum by the folded pseudo-header sum that NEEDS_CSUM expects (the kernel completes it per segment).
+     * Writes into {@code header} the header for the outgoing frame at {@code index} in {@code frame}. An IPv4/TCP
+     * packet larger than {@code mtu} is marked for the kernel to cut into segments that fit the MTU (GSO), with
+     * NEEDS_CSUM, since the kernel completes the checksum per segment. With {@code partialTcpChecksums} the
+     * stack left every TCP checksum partial (the folded pseudo-header sum, as NEEDS_CSUM expects), so every
+     * TCP frame is marked NEEDS_CSUM; without it, a frame that fits the MTU goes out as it is (all-zero header)
+     * and a super-frame's complete checksum is replaced by the pseudo-header sum.
      *
      * @return true if the frame can be sent with this header; false for a frame too large for the MTU that is
      *         not a TCP segment (the device drops it)
      */
-    static boolean writeForTransmit(MemorySegment header, ByteBuf frame, int index, int length, int mtu) {
+    static boolean writeForTransmit(MemorySegment header, ByteBuf frame, int index, int length, int mtu,
+                                    boolean partialTcpChecksums) {
         header.fill((byte) 0);
-        if (length - ETHERNET_HEADER <= mtu) {
+        boolean large = length - ETHERNET_HEADER > mtu;
+        if (!large && !partialTcpChecksums) {
             return true;
         }
         if (length < ETHERNET_HEADER + 20 + 20 || frame.getUnsignedShort(index + 12) != ETHERTYPE_IPV4) {
-            return false;
+            return !large;
         }
         int ip = index + ETHERNET_HEADER;
         int ipHeader = (frame.getUnsignedByte(ip) & 0x0F) * 4;
-        if (frame.getUnsignedByte(ip + 9) != PROTO_TCP || ipHeader < 20 || length < ETHERNET_HEADER + ipHeader + 20) {
-            return false;
+        if (frame.getUnsignedByte(ip + 9) != PROTO_TCP || ipHeader < 20 || length < ETHERNET_HEADER + ipHeader + 20
+                || (frame.getUnsignedShort(ip + 6) & 0x3FFF) != 0) { // a fragment is no whole TCP segment
+            return !large;
         }
         int tcp = ip + ipHeader;
         int tcpHeader = (frame.getUnsignedByte(tcp + 12) >>> 4) * 4;
         int tcpLength = length - ETHERNET_HEADER - ipHeader;
-        if (tcpHeader < 20 || tcpHeader > tcpLength || mtu - ipHeader - tcpHeader <= 0) {
-            return false;
+        if (tcpHeader < 20 || tcpHeader > tcpLength || (large && mtu - ipHeader - tcpHeader <= 0)) {
+            return !large;
         }
-        int pseudo = InternetChecksum.pseudoHeader(frame.getInt(ip + 12), frame.getInt(ip + 16), PROTO_TCP, tcpLength);
-        frame.setShort(tcp + TCP_CHECKSUM_OFFSET, pseudo);
+        if (!partialTcpChecksums) {
+            int pseudo = InternetChecksum.pseudoHeader(frame.getInt(ip + 12), frame.getInt(ip + 16), PROTO_TCP,
+                    tcpLength);
+            frame.setShort(tcp + TCP_CHECKSUM_OFFSET, pseudo);
+        }
         header.set(ValueLayout.JAVA_BYTE, 0, (byte) F_NEEDS_CSUM);
-        header.set(ValueLayout.JAVA_BYTE, 1, (byte) GSO_TCPV4);
-        header.set(HOST_SHORT, 2, (short) (ETHERNET_HEADER + ipHeader + tcpHeader));
-        header.set(HOST_SHORT, 4, (short) (mtu - ipHeader - tcpHeader));
         header.set(HOST_SHORT, 6, (short) (ETHERNET_HEADER + ipHeader));
         header.set(HOST_SHORT, 8, (short) TCP_CHECKSUM_OFFSET);
+        if (large) {
+            header.set(ValueLayout.JAVA_BYTE, 1, (byte) GSO_TCPV4);
+            header.set(HOST_SHORT, 2, (short) (ETHERNET_HEADER + ipHeader + tcpHeader));
+            header.set(HOST_SHORT, 4, (short) (mtu - ipHeader - tcpHeader));
+        }
         return true;
     }
 }

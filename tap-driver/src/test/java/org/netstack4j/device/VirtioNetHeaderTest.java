@@ -14,7 +14,7 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.netstack4j.wire.InternetChecksum;
 
-/** The virtio-net header: completing partial checksums on receive, and the TSO header on transmit. */
+/** The virtio-net header: checksum promises on receive, and checksum offload and TSO on transmit. */
 class VirtioNetHeaderTest {
     private static final int SRC = 0x0a4d0001;
     private static final int DST = 0x0a4d0002;
@@ -51,18 +51,29 @@ class VirtioNetHeaderTest {
     }
 
     @Test
-    void completesAPartialTcpChecksumForEveryPayloadLength() {
-        for (int payload : new int[] {0, 1, 2, 3, 1460, 1461, 20000, 65000}) {
+    void aPartialChecksumIsVouchedForAndLeftAsItIs() {
+        for (int payload : new int[] {0, 1, 1460, 65000}) {
             ByteBuf b = frame(payload, 6);
-            int tcpLength = 20 + payload;
-            int pseudo = InternetChecksum.pseudoHeader(SRC, DST, 6, tcpLength);
+            int pseudo = InternetChecksum.pseudoHeader(SRC, DST, 6, 20 + payload);
             b.setShort(tcpAt() + 16, pseudo); // what the kernel leaves there with NEEDS_CSUM
             needsChecksum(b, 34, 16);
+            ByteBuf before = b.copy();
             int frameLength = b.readableBytes() - VirtioNetHeader.SIZE;
-            assertEquals(VirtioNetHeader.Verdict.ACCEPT, VirtioNetHeader.apply(b, 0, frameLength));
-            assertTrue(InternetChecksum.verify(b, tcpAt(), tcpLength, pseudo), "payload " + payload);
+            assertEquals(VirtioNetHeader.Verdict.ACCEPT_CHECKSUM_VERIFIED, VirtioNetHeader.apply(b, 0, frameLength),
+                    "payload " + payload);
+            assertEquals(before, b, "the frame was changed");
             b.release();
+            before.release();
         }
+    }
+
+    @Test
+    void aChecksumTheKernelVerifiedIsVouchedFor() {
+        ByteBuf b = frame(100, 6);
+        b.setByte(0, VirtioNetHeader.F_DATA_VALID);
+        assertEquals(VirtioNetHeader.Verdict.ACCEPT_CHECKSUM_VERIFIED,
+                VirtioNetHeader.apply(b, 0, b.readableBytes() - VirtioNetHeader.SIZE));
+        b.release();
     }
 
     @Test
@@ -87,7 +98,7 @@ class VirtioNetHeaderTest {
         b.setByte(1, 3); // VIRTIO_NET_HDR_GSO_UDP: never enabled
         assertEquals(VirtioNetHeader.Verdict.DROP, VirtioNetHeader.apply(b, 0, frameLength));
         b.setByte(1, VirtioNetHeader.GSO_TCPV4 | VirtioNetHeader.GSO_ECN);
-        assertEquals(VirtioNetHeader.Verdict.ACCEPT, VirtioNetHeader.apply(b, 0, frameLength));
+        assertEquals(VirtioNetHeader.Verdict.ACCEPT_CHECKSUM_VERIFIED, VirtioNetHeader.apply(b, 0, frameLength));
         b.release();
     }
 
@@ -97,7 +108,8 @@ class VirtioNetHeaderTest {
             MemorySegment h = arena.allocate(VirtioNetHeader.SIZE);
             h.fill((byte) 0x55);
             ByteBuf b = frame(1460, 6);
-            assertTrue(VirtioNetHeader.writeForTransmit(h, b, VirtioNetHeader.SIZE, b.readableBytes() - 10, 1500));
+            assertTrue(VirtioNetHeader.writeForTransmit(h, b, VirtioNetHeader.SIZE, b.readableBytes() - 10, 1500,
+                    false));
             for (int i = 0; i < VirtioNetHeader.SIZE; i++) {
                 assertEquals(0, h.get(ValueLayout.JAVA_BYTE, i));
             }
@@ -111,7 +123,7 @@ class VirtioNetHeaderTest {
             MemorySegment h = arena.allocate(VirtioNetHeader.SIZE);
             ByteBuf b = frame(64240, 6);
             int length = b.readableBytes() - VirtioNetHeader.SIZE;
-            assertTrue(VirtioNetHeader.writeForTransmit(h, b, VirtioNetHeader.SIZE, length, 1500));
+            assertTrue(VirtioNetHeader.writeForTransmit(h, b, VirtioNetHeader.SIZE, length, 1500, false));
             assertEquals(VirtioNetHeader.F_NEEDS_CSUM, h.get(ValueLayout.JAVA_BYTE, 0));
             assertEquals(VirtioNetHeader.GSO_TCPV4, h.get(ValueLayout.JAVA_BYTE, 1));
             assertEquals(54, h.get(HOST_SHORT, 2), "header length: Ethernet, IPv4, TCP");
@@ -128,8 +140,48 @@ class VirtioNetHeaderTest {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment h = arena.allocate(VirtioNetHeader.SIZE);
             ByteBuf b = frame(3000, 17);
-            assertFalse(VirtioNetHeader.writeForTransmit(h, b, VirtioNetHeader.SIZE, b.readableBytes() - 10, 1500));
+            assertFalse(VirtioNetHeader.writeForTransmit(h, b, VirtioNetHeader.SIZE, b.readableBytes() - 10, 1500,
+                    false));
             b.release();
+        }
+    }
+
+    @Test
+    void withPartialChecksumsEveryTcpFrameIsMarkedAndItsChecksumLeftAlone() {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment h = arena.allocate(VirtioNetHeader.SIZE);
+            for (int payload : new int[] {0, 1460, 64240}) {
+                ByteBuf b = frame(payload, 6);
+                int pseudo = InternetChecksum.pseudoHeader(SRC, DST, 6, 20 + payload);
+                b.setShort(tcpAt() + 16, pseudo); // as the stack leaves it with the offload
+                int length = b.readableBytes() - VirtioNetHeader.SIZE;
+                assertTrue(VirtioNetHeader.writeForTransmit(h, b, VirtioNetHeader.SIZE, length, 1500, true));
+                assertEquals(VirtioNetHeader.F_NEEDS_CSUM, h.get(ValueLayout.JAVA_BYTE, 0), "payload " + payload);
+                assertEquals(34, h.get(HOST_SHORT, 6));
+                assertEquals(16, h.get(HOST_SHORT, 8));
+                assertEquals(payload > 1460 ? VirtioNetHeader.GSO_TCPV4 : VirtioNetHeader.GSO_NONE,
+                        h.get(ValueLayout.JAVA_BYTE, 1), "payload " + payload);
+                assertEquals(pseudo, b.getUnsignedShort(tcpAt() + 16), "the stack's partial sum was changed");
+                b.release();
+            }
+        }
+    }
+
+    @Test
+    void withPartialChecksumsOtherFramesGoOutAsTheyAre() {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment h = arena.allocate(VirtioNetHeader.SIZE);
+            ByteBuf udp = frame(100, 17);
+            assertTrue(VirtioNetHeader.writeForTransmit(h, udp, VirtioNetHeader.SIZE, udp.readableBytes() - 10, 1500,
+                    true));
+            assertEquals(0, h.get(ValueLayout.JAVA_BYTE, 0), "UDP checksums are complete");
+            udp.release();
+            ByteBuf fragment = frame(100, 6);
+            fragment.setShort(VirtioNetHeader.SIZE + 14 + 6, 0x2000); // MF: the first fragment of a datagram
+            assertTrue(VirtioNetHeader.writeForTransmit(h, fragment, VirtioNetHeader.SIZE,
+                    fragment.readableBytes() - 10, 1500, true));
+            assertEquals(0, h.get(ValueLayout.JAVA_BYTE, 0), "a fragment holds no whole segment to checksum");
+            fragment.release();
         }
     }
 }
