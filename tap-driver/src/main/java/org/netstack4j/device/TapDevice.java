@@ -20,8 +20,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Threads: either one platform reader thread per device ({@link TapReader}), or none when an event loop
  * polls the device itself ({@link PolledDevice}: the loop reads frames in batches and sleeps in ppoll(2) on the
- * TAP and the eventfd); {@link #transmit} writes directly from the caller's thread with one non-blocking
- * write(2) per frame. {@link #close()} wakes the reader through
+ * TAP and the eventfd). {@link #transmit} writes with one non-blocking write(2) per frame, either directly on
+ * the caller's thread or, with {@link #TX_THREAD_PROPERTY}, on a transmit thread of the device's own
+ * ({@link TapWriter}). {@link #close()} stops that thread, wakes the reader through
  * an eventfd, waits for it, then closes the fds, which deletes a non-persistent TAP.
  *
  * <p>The fd keeps working after the interface is moved to another network namespace, which is how tests give
@@ -190,11 +191,24 @@ public final class TapDevice extends ReaderThreadDevice implements PolledDevice 
     }
 
     /**
-     * Writes one frame: one write(2), or with a virtio header one writev(2) of header and frame. Counts it as
-     * dropped if the write fails or is short.
+     * Sends one frame: hands it to the transmit thread if there is one ({@link #TX_THREAD_PROPERTY}), else
+     * writes it at once on the caller's thread ({@link #writeNow}).
      */
     @Override
     public void transmit(ByteBuf frame) {
+        TapWriter w = writer;
+        if (w != null && !closed) {
+            w.offer(frame);
+        } else {
+            writeNow(frame);
+        }
+    }
+
+    /**
+     * Writes one frame: one write(2), or with a virtio header one writev(2) of header and frame, and releases
+     * it. Counts it as dropped if the device is closed or the write fails or is short.
+     */
+    private void writeNow(ByteBuf frame) {
         try {
             int length = frame.readableBytes();
             long written;
@@ -248,6 +262,39 @@ public final class TapDevice extends ReaderThreadDevice implements PolledDevice 
         return target;
     }
 
+
+    /**
+     * System property: {@code true} moves write(2) off the transmitting thread (the event loop) onto a thread of
+     * the device's own ({@link TapWriter}); {@code false} writes inline.
+     */
+    public static final String TX_THREAD_PROPERTY = "netstack4j.txThread";
+    /** Frames the transmit thread's queue holds: a few congestion windows' worth of bursts at MTU 1500. */
+    private static final int TX_QUEUE_FRAMES = 256;
+    /** The transmit thread, if any: set once when the device starts, before the first transmit. */
+    private volatile TapWriter writer;
+
+    @Override
+    void starting(boolean polled) {
+        if (Boolean.parseBoolean(System.getProperty(TX_THREAD_PROPERTY, "false"))) {
+            TapWriter w = new TapWriter("tap-tx-" + name, TX_QUEUE_FRAMES, this::writeNow, counters::dropped);
+            w.start();
+            writer = w;
+        }
+    }
+
+    /** Stops the transmit thread, which drops and releases what is still queued, before the fds close. */
+    @Override
+    void closing() {
+        TapWriter w = writer;
+        if (w != null) {
+            w.stop();
+        }
+    }
+
+    /** True if frames are written by a transmit thread of the device's own. */
+    public boolean hasTransmitThread() {
+        return writer != null;
+    }
 
     /** The reader a polling event loop drives; set by {@link #startPolled}, used on that loop's thread only. */
     private TapReader polledReader;
