@@ -38,6 +38,8 @@ final class TapWriter {
     private volatile long head;
     /** Next slot to fill; written by the producer only. */
     private volatile long tail;
+    /** Frames whose write has returned; written by the consumer after each. Equal to tail: the writer is idle. */
+    private volatile long written;
     /** The writer is (about to be) parked: the producer unparks it after adding. Same pattern as the loop's. */
     private volatile boolean writerParked;
     /** The producer is (about to be) parked on a full ring; the writer unparks it once a quarter is free. */
@@ -75,6 +77,14 @@ final class TapWriter {
     /** Frames queued and not yet taken by the writer. */
     int queued() {
         return (int) (tail - head);
+    }
+
+    /**
+     * True when every frame queued so far has been written and the writer is not writing: the producer may then
+     * write a frame itself without overtaking one queued earlier. Producer side only.
+     */
+    boolean idle() {
+        return written == tail;
     }
 
     /**
@@ -135,7 +145,11 @@ final class TapWriter {
             while (true) {
                 ByteBuf frame = poll();
                 if (frame != null) {
-                    write.accept(frame);
+                    try {
+                        write.accept(frame);
+                    } finally {
+                        written = head;
+                    }
                     Thread producer = waitingProducer;
                     if (producer != null && tail - head <= mask - (mask >> 2)) {
                         LockSupport.unpark(producer);
