@@ -56,6 +56,11 @@ public final class LinkScheduler implements Pollable, AutoCloseable {
         events.add(e);
     }
 
+    /** When the next frame in flight is due, or {@link #NEVER}; delivers nothing. */
+    public long nextDeadline() {
+        return events.isEmpty() ? NEVER : events.peek().time;
+    }
+
     /** Number of frames in flight. */
     public int pending() {
         return events.size();

@@ -77,10 +77,14 @@ public final class Simulation implements AutoCloseable {
     /** Runs everything due now, repeatedly, and returns the next deadline. */
     private long settle() {
         for (int round = 0; round < MAX_ROUNDS_AT_ONE_INSTANT; round++) {
-            long next = scheduler.poll();
+            scheduler.poll();
+            long next = Pollable.NEVER;
             for (int i = 0; i < stacks.size(); i++) { // indexed: no iterator per round
                 next = Math.min(next, stacks.get(i).poll());
             }
+            // After the stacks: what their timers sent (a retransmission, a delayed ACK) is in flight now, and
+            // must arrive on time even when no other frame or timer is due before it.
+            next = Math.min(next, scheduler.nextDeadline());
             if (next > clock.nanos()) {
                 return next;
             }

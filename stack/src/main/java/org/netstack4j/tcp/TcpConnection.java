@@ -629,9 +629,23 @@ public final class TcpConnection extends DeadlineHeap.Entry {
         if (seg.payloadLength > 0 && state.receivesData()) {
             receiveText(seg);
         }
-        // Eighth: the FIN bit, once everything before it has arrived.
-        if (seg.has(FIN) && seg.seq + seg.payloadLength == rcv.nxt && !rcv.finReceived) {
+        // Eighth: the FIN bit, once everything before it has arrived. A FIN ahead of missing data waits for it.
+        boolean finInOrder = seg.has(FIN) && seg.seq + seg.payloadLength == rcv.nxt;
+        if (!finInOrder && seg.has(FIN) && !rcv.finReceived && state.receivesData() && !readShutdown
+                && SeqNum.gt(seg.seq + seg.payloadLength, rcv.nxt)) {
+            rcv.finPending = true;
+            rcv.pendingFinSeq = seg.seq + seg.payloadLength;
+            if (seg.payloadLength == 0) {
+                sendAck(); // a duplicate ACK with SACK, as for out-of-order data
+            }
+        }
+        // The data this segment brought filled the hole before a waiting FIN: like Linux once its out-of-order
+        // queue drains (tcp_data_queue), the ACK of data and FIN leaves at once.
+        boolean holeFilled = !finInOrder && rcv.finPending && rcv.pendingFinSeq == rcv.nxt;
+        finInOrder |= holeFilled;
+        if (finInOrder && !rcv.finReceived) {
             rcv.finReceived = true;
+            rcv.finPending = false;
             rcv.nxt += 1;
             boolean passiveClose = state == ESTABLISHED;
             switch (state) {
@@ -647,7 +661,7 @@ public final class TcpConnection extends DeadlineHeap.Entry {
                 // Before any data arrived Linux's ACK timeout (ato) is still 0 and the ACK leaves on the next
                 // timer tick: here at once.
                 rcv.interactive = true;
-                if (lastDataReceivedAt >= 0) {
+                if (lastDataReceivedAt >= 0 && !holeFilled) {
                     ackOrDelay(0);
                 } else {
                     sendAck();
@@ -787,6 +801,8 @@ public final class TcpConnection extends DeadlineHeap.Entry {
             }
             snd.retransmits = 0;
             persistBackoff = 0;
+            // Send-buffer autotuning on every ACK of new data, with SACK as without (Linux tcp_new_space).
+            expandSendBuffer();
             if (sackPermitted) {
                 sackRecovery.onNewAck(seg, acked, flightBefore);
             } else {
@@ -839,7 +855,6 @@ public final class TcpConnection extends DeadlineHeap.Entry {
 
     /** Congestion control on new data acknowledged (RFC 5681 3.1, RFC 6582 for leaving recovery). */
     private void onNewAck(int acked, int flightBefore) {
-        expandSendBuffer();
         if (snd.inRecovery) {
             if (SeqNum.geq(snd.una, snd.recover)) {
                 // Full ACK (RFC 6582 3.2 step 6).
@@ -983,8 +998,9 @@ public final class TcpConnection extends DeadlineHeap.Entry {
             lastDataReceivedAt = layer.now();
             layer.signal(this);
         }
-        if (seg.has(FIN) && seg.seq + len == rcv.nxt) {
-            // The FIN is next in order: step eight (RFC 9293 3.10.7.4) acknowledges data and FIN in one ACK.
+        if (seg.has(FIN) && seg.seq + len == rcv.nxt || rcv.finPending && rcv.pendingFinSeq == rcv.nxt) {
+            // The FIN is next in order (its own, or one that waited for this data): step eight (RFC 9293
+            // 3.10.7.4) acknowledges data and FIN in one ACK.
             return;
         }
         if (!inOrder || fillsHole) {

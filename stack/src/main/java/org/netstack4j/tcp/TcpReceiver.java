@@ -26,6 +26,13 @@ public final class TcpReceiver {
     final ReceiveQueue queue;
     /** The peer's FIN has been received in order. */
     boolean finReceived;
+    /**
+     * A FIN arrived ahead of data still missing: it counts once everything before {@link #pendingFinSeq} has
+     * arrived, so the sender need not send it again (Linux keeps the FIN on its out-of-order segment too).
+     */
+    boolean finPending;
+    /** Where the pending FIN sits: the sequence number after the data it follows. */
+    int pendingFinSeq;
     /** Full-sized segments received since our last ACK. */
     int unackedSegments;
     /** Segments still to be acknowledged at once (quick-ACK mode at the start, like Linux). */

@@ -20,12 +20,20 @@ final class LeakTracking {
             "io.netty.buffer.SimpleLeakAwareCompositeByteBuf",
             "io.netty.buffer.AdvancedLeakAwareCompositeByteBuf");
 
+    /** Whether a buffer class is one of the wrappers: decided once per class, then a cheap lookup per packet. */
+    private static final ClassValue<Boolean> IS_WRAPPER = new ClassValue<>() {
+        @Override
+        protected Boolean computeValue(Class<?> type) {
+            return WRAPPERS.contains(type.getName());
+        }
+    };
+
     private LeakTracking() {}
 
     /** {@code buf} itself, or the buffer a leak-detection wrapper wraps (same memory, same indices). */
     static ByteBuf untracked(ByteBuf buf) {
         ByteBuf b = buf;
-        while (WRAPPERS.contains(b.getClass().getName())) {
+        while (IS_WRAPPER.get(b.getClass())) {
             ByteBuf inner = b.unwrap();
             if (inner == null || inner.capacity() != b.capacity()) {
                 return b; // not the plain wrapper we know; keep the recorded path rather than guess

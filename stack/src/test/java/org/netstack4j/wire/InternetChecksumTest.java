@@ -1,6 +1,7 @@
 package org.netstack4j.wire;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -39,6 +40,11 @@ class InternetChecksumTest {
         io.netty.util.ResourceLeakDetector.Level saved = io.netty.util.ResourceLeakDetector.getLevel();
         ByteBuf heap = Unpooled.wrappedBuffer(data);
         ByteBuf direct = Unpooled.directBuffer(data.length).writeBytes(data);
+        // A pooled direct buffer has a memory address: the sum reads it by address, past Netty's accessors.
+        ByteBuf pooled = io.netty.buffer.PooledByteBufAllocator.DEFAULT.directBuffer(data.length + 16);
+        pooled.writeZero(16).writeBytes(data).readerIndex(16);
+        ByteBuf pooledView = pooled.slice(); // index 0 = data[0], at an address 16 bytes into the buffer
+        assertTrue(pooledView.hasMemoryAddress(), "no buffer here takes the by-address path");
         try {
             for (io.netty.util.ResourceLeakDetector.Level level : new io.netty.util.ResourceLeakDetector.Level[] {
                     io.netty.util.ResourceLeakDetector.Level.DISABLED, saved}) {
@@ -48,6 +54,10 @@ class InternetChecksumTest {
                         int expected = referenceSum(data, from, length);
                         assertEquals(expected, InternetChecksum.accumulate(heap, from, length, 0), level + " heap " + from + "+" + length);
                         assertEquals(expected, InternetChecksum.accumulate(direct, from, length, 0), level + " direct " + from + "+" + length);
+                        assertEquals(expected, InternetChecksum.accumulate(pooledView, from, length, 0),
+                                level + " by address " + from + "+" + length);
+                        assertEquals(expected, InternetChecksum.accumulate(pooled, 16 + from, length, 0),
+                                level + " pooled " + from + "+" + length);
                     }
                 }
             }
@@ -55,7 +65,20 @@ class InternetChecksumTest {
             io.netty.util.ResourceLeakDetector.setLevel(saved);
             heap.release();
             direct.release();
+            pooled.release();
         }
+    }
+
+    @Test
+    void theByAddressPathChecksBoundsAndLifeAsTheAccessorsDo() {
+        ByteBuf pooled = io.netty.buffer.PooledByteBufAllocator.DEFAULT.directBuffer(256).writeZero(256);
+        assertThrows(IndexOutOfBoundsException.class, () -> InternetChecksum.accumulate(pooled, 200, 100, 0));
+        assertThrows(IndexOutOfBoundsException.class, () -> InternetChecksum.accumulate(pooled, -8, 100, 0));
+        ByteBuf released = io.netty.buffer.PooledByteBufAllocator.DEFAULT.directBuffer(256).writeZero(256);
+        released.release();
+        assertThrows(io.netty.util.IllegalReferenceCountException.class,
+                () -> InternetChecksum.accumulate(released, 0, 128, 0));
+        pooled.release();
     }
 
     @Test
