@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.netty.buffer.ByteBuf;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.function.LongSupplier;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -54,7 +55,7 @@ class TapDeviceTest {
             ArpFrames.assertReplyTo(secondReply, OUR_MAC, OUR_IP, KERNEL_IP, kernelMac);
 
             assertNull(frames.contractViolation());
-            assertEquals(2, tap.counters().framesSent());
+            assertEquals(2, eventually(() -> tap.counters().framesSent(), 2));
             assertEquals(0, tap.counters().transmitDrops());
             assertTrue(tap.counters().framesReceived() >= 1);
             assertEquals(0, tap.counters().readErrors());
@@ -130,7 +131,7 @@ class TapDeviceTest {
                 }
             }
             assertEquals(2, replies, "ARP replies to both requests; frames seen:" + frames.summary());
-            assertEquals(2, tap.counters().framesSent());
+            assertEquals(2, eventually(() -> tap.counters().framesSent(), 2));
 
             // A burst, then close at once: whatever the thread has not written yet is dropped and released.
             for (int i = 0; i < burst; i++) {
@@ -169,6 +170,18 @@ class TapDeviceTest {
             offloaded.close();
             offloaded.stopPolling();
         }
+    }
+
+    /**
+     * The counter's value once it reaches {@code expected} or a second has passed. A transmit thread counts a
+     * frame when its write(2) returns, and the kernel may answer the frame (inside that write) before then.
+     */
+    private static long eventually(LongSupplier counter, long expected) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(1).toNanos();
+        while (counter.getAsLong() < expected && System.nanoTime() < deadline) {
+            Thread.sleep(1);
+        }
+        return counter.getAsLong();
     }
 
     /** Starts a device as if {@link TapDevice#TX_THREAD_PROPERTY} were unset, whatever this JVM was given. */
