@@ -47,6 +47,14 @@ abstract class ReaderThreadDevice implements NetworkDevice {
     void readerFinished() {
     }
 
+    /** Runs once when the device starts, with or without a reader thread, before any transmit; nothing by default. */
+    void starting(boolean polled) {
+    }
+
+    /** Runs once in {@link #close()} after the reader has stopped, before the native resources go; nothing by default. */
+    void closing() {
+    }
+
     @Override
     public final String name() {
         return name;
@@ -80,6 +88,7 @@ abstract class ReaderThreadDevice implements NetworkDevice {
         }
         closer.hold();
         polling = true;
+        starting(true);
     }
 
     /** The polling loop lets go: the native resources go once close() has let go too. */
@@ -97,6 +106,7 @@ abstract class ReaderThreadDevice implements NetworkDevice {
             throw new IllegalStateException(name + " is already started");
         }
         Runnable body = readerBody(receiver);
+        starting(false);
         closer.hold();
         // A Netty thread, so that the frame buffers it allocates come from its own pool cache (Netty keeps those
         // for FastThreadLocalThreads only).
@@ -139,6 +149,7 @@ abstract class ReaderThreadDevice implements NetworkDevice {
                 Thread.currentThread().interrupt();
             }
         }
+        closing();
         closer.letGo();
     }
 }
