@@ -181,6 +181,12 @@ public final class SackScoreboard {
         for (int i = 0; i < count; i++) {
             int j = at(i);
             int f = flags[j];
+            if (sentAt[j] >= rackOrder && (f & EVER_RETRANSMITTED) == 0) {
+                // Sent once, and not before RACK.segment: every segment above it was first sent after it, and
+                // any resent one later still, so none is older than RACK.segment. Stopping here keeps a
+                // loss-free ACK at O(1) however large the flight (Linux walks its time-sorted queue likewise).
+                break;
+            }
             if ((f & SACKED) != 0 || (f & (LOST | RETRANSMITTED)) == LOST || sentAt[j] >= rackOrder) {
                 continue;
             }
