@@ -119,6 +119,10 @@ public final class TapDevice extends ReaderThreadDevice implements PolledDevice 
             String actual = TunIoctl.attachTap(fd, name, vnet);
             boolean offloads = vnet && TunIoctl.enableOffloads(fd, actual);
             TunIoctl.setMtu(actual, mtu);
+            int queue = TunIoctl.raiseTxQueueLength(actual, queueFrames(mtu));
+            if (queue < 0) {
+                LOG.debug("{}: cannot raise txqueuelen: {}", actual, Errno.describe(-queue));
+            }
             wake = LibC.eventfd(0, LibC.EFD_NONBLOCK | LibC.EFD_CLOEXEC);
             if (wake < 0) {
                 throw new NativeException("cannot create the wake-up eventfd for " + actual, -wake);
@@ -132,6 +136,20 @@ public final class TapDevice extends ReaderThreadDevice implements PolledDevice 
             throw e;
         }
     }
+
+    /**
+     * The frames the kernel should be able to queue for us: one per segment of the largest send buffer the stack
+     * autotunes to (4 MiB, as Linux's tcp_wmem), at least the kernel's default of 1000. When the stack sends
+     * in bulk, the kernel answers within our write(2) and its ACKs wait in this queue until the loop reads them;
+     * with a window of thousands of segments in flight, the default 1000 overflowed with ACKs (seen in make
+     * bench at MTU 1500). At large MTUs the default is plenty.
+     */
+    static int queueFrames(int mtu) {
+        return Math.max(DEFAULT_TX_QUEUE, MAX_SEND_BUFFER / Math.max(1, mtu - 40));
+    }
+
+    private static final int DEFAULT_TX_QUEUE = 1000;
+    private static final int MAX_SEND_BUFFER = 4 * 1024 * 1024;
 
     /**
      * Tells whether a TAP can be created here, by creating (and at once deleting) one with a kernel-chosen name.

@@ -19,6 +19,8 @@ final class TunIoctl {
 
     private static final long TUNSETIFF = 0x400454caL;
     private static final long SIOCSIFMTU = 0x8922L;
+    private static final long SIOCGIFTXQLEN = 0x8942L;
+    private static final long SIOCSIFTXQLEN = 0x8943L;
     private static final short IFF_TAP = 0x0002;
     private static final short IFF_NO_PI = 0x1000;
     private static final short IFF_VNET_HDR = 0x4000;
@@ -108,6 +110,34 @@ final class TunIoctl {
             if (result < 0) {
                 throw new NativeException("cannot set MTU " + mtu + " on " + name + " (SIOCSIFMTU)", -result);
             }
+        } finally {
+            LibC.close(sock);
+        }
+    }
+
+    /**
+     * Raises the interface's transmit queue (txqueuelen: for a TAP, the frames the kernel holds for us to read)
+     * to at least {@code frames}; never lowers it. Returns the length now in force, or a negative errno if it
+     * could not be read or set (the caller carries on with the kernel's queue).
+     */
+    static int raiseTxQueueLength(String name, int frames) {
+        int sock = LibC.socket(LibC.AF_INET, LibC.SOCK_DGRAM | LibC.SOCK_CLOEXEC, 0);
+        if (sock < 0) {
+            return sock;
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment ifreq = ifreq(arena, name);
+            int result = LibC.ioctl(sock, SIOCGIFTXQLEN, ifreq);
+            if (result < 0) {
+                return result;
+            }
+            int current = ifreq.get(JAVA_INT, IFREQ_DATA);
+            if (current >= frames) {
+                return current;
+            }
+            ifreq.set(JAVA_INT, IFREQ_DATA, frames);
+            result = LibC.ioctl(sock, SIOCSIFTXQLEN, ifreq);
+            return result < 0 ? result : frames;
         } finally {
             LibC.close(sock);
         }

@@ -83,6 +83,18 @@ class TapDeviceTest {
     }
 
     @Test
+    void theKernelsQueueTowardsTheStackHoldsTheAcksOfAFullSendBuffer() throws Exception {
+        // 4 MiB / 1460: the ACKs of a whole autotuned send buffer in flight fit, twice over.
+        assertEquals(2872, TapDevice.queueFrames(1500));
+        assertEquals(1000, TapDevice.queueFrames(9000), "at jumbo MTUs the kernel's default is plenty");
+        try (TapDevice tap = TapDevice.open("n4tq%d", 1500)) {
+            String queue = java.nio.file.Files.readString(
+                    java.nio.file.Path.of("/sys/class/net", tap.name(), "tx_queue_len")).trim();
+            assertEquals(TapDevice.queueFrames(1500), Integer.parseInt(queue));
+        }
+    }
+
+    @Test
     void kernelPicksTheNumberForANameTemplate() {
         try (TapDevice tap = TapDevice.open("n4tpl%d", 1500)) {
             assertTrue(tap.name().matches("n4tpl\\d+"), "kernel-chosen name: " + tap.name());
