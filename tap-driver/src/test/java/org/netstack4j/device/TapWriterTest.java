@@ -82,9 +82,11 @@ class TapWriterTest {
 
     @Test
     void aStalledWriterMakesAFullRingDropAfterABoundedWait() throws Exception {
+        CountDownLatch entered = new CountDownLatch(1);
         CountDownLatch proceed = new CountDownLatch(1);
         List<ByteBuf> offered = new ArrayList<>();
         TapWriter w = writer(4, f -> {
+            entered.countDown();
             await(proceed);
             f.release();
         });
@@ -95,7 +97,9 @@ class TapWriterTest {
                 ByteBuf f = frame(i);
                 offered.add(f);
                 w.offer(f);
-                Thread.sleep(20); // lets the writer take the first
+                if (i == 0) {
+                    assertTrue(entered.await(5, TimeUnit.SECONDS), "the writer never took the first frame");
+                }
             }
         });
         assertEquals(2, drops.get());
