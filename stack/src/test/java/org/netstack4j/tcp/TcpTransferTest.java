@@ -66,24 +66,10 @@ class TcpTransferTest {
         try (TwoStacks net = TwoStacks.create(1500, faults.withDelay(1_000_000, 0), seed, pcap)) {
             BsdSockets a = net.socketsA;
             BsdSockets b = net.socketsB;
-            int l = b.socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
-            b.bind(l, new SockAddrIn(TwoStacks.B, 80));
-            b.listen(l, 16);
-            int c = a.socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
-            try {
-                a.connect(c, new SockAddrIn(TwoStacks.B, 80));
-            } catch (ErrnoException e) {
-                assertEquals(org.netstack4j.socket.Errno.EINPROGRESS, e.errno());
-            }
-            assertTrue(net.sim.runUntil(() -> {
-                try {
-                    return b.poll(new org.netstack4j.socket.PollFd[] {new org.netstack4j.socket.PollFd(l, POLLIN)}, 0) > 0;
-                } catch (ErrnoException e) {
-                    return false;
-                }
-            }, Duration.ofSeconds(60)), "handshake");
-            int s = b.accept(l).fd();
-            b.fcntl(s, F_SETFL, O_NONBLOCK);
+            Connected conn = Connected.open(net, 16);
+            int l = conn.listener();
+            int c = conn.client();
+            int s = conn.server();
             Pump ab = new Pump(a, c, b, s, sizeAB, seed);
             Pump ba = new Pump(b, s, a, c, sizeBA, seed + 100);
             boolean done = net.sim.runUntil(() -> {
@@ -104,6 +90,31 @@ class TcpTransferTest {
             b.close(l);
             assertTrue(net.sim.runUntil(() -> net.a.tcp().connections().isEmpty() && net.b.tcp().connections().isEmpty(),
                     Duration.ofMinutes(10)), "both ends reach CLOSED (TIME-WAIT included)");
+        }
+    }
+
+    /**
+     * A non-blocking connection from A to B's port 80, accepted: B's listener (with {@code backlog}), A's socket
+     * and B's accepted socket.
+     */
+    record Connected(int listener, int client, int server) {
+        static Connected open(TwoStacks net, int backlog) {
+            BsdSockets a = net.socketsA;
+            BsdSockets b = net.socketsB;
+            int l = b.socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+            b.bind(l, new SockAddrIn(TwoStacks.B, 80));
+            b.listen(l, backlog);
+            int c = a.socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+            try {
+                a.connect(c, new SockAddrIn(TwoStacks.B, 80));
+            } catch (ErrnoException e) {
+                assertEquals(org.netstack4j.socket.Errno.EINPROGRESS, e.errno());
+            }
+            assertTrue(net.sim.runUntil(() -> b.poll(new org.netstack4j.socket.PollFd[] {
+                    new org.netstack4j.socket.PollFd(l, POLLIN)}, 0) > 0, Duration.ofSeconds(60)), "handshake");
+            int s = b.accept(l).fd();
+            b.fcntl(s, F_SETFL, O_NONBLOCK);
+            return new Connected(l, c, s);
         }
     }
 

@@ -1,16 +1,12 @@
 package org.netstack4j.tcp;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.netstack4j.socket.SocketConstants.*;
 
 import java.time.Duration;
 import org.netstack4j.socket.BsdSockets;
-import org.netstack4j.socket.Errno;
-import org.netstack4j.socket.ErrnoException;
 import org.netstack4j.socket.PollFd;
-import org.netstack4j.socket.SockAddrIn;
 import org.netstack4j.testing.TwoStacks;
 
 /**
@@ -36,19 +32,10 @@ record TimedTransfer(double seconds, int bytes, long retransmissions, long timeo
     static TimedTransfer run(TwoStacks net, int size, long seed) throws Exception {
         BsdSockets a = net.socketsA;
         BsdSockets b = net.socketsB;
-        int l = b.socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
-        b.bind(l, new SockAddrIn(TwoStacks.B, 80));
-        b.listen(l, 4);
-        int c = a.socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
-        try {
-            a.connect(c, new SockAddrIn(TwoStacks.B, 80));
-        } catch (ErrnoException e) {
-            assertEquals(Errno.EINPROGRESS, e.errno());
-        }
-        assertTrue(net.sim.runUntil(() -> b.poll(new PollFd[] {new PollFd(l, POLLIN)}, 0) > 0,
-                Duration.ofSeconds(60)), "handshake");
-        int s = b.accept(l).fd();
-        b.fcntl(s, F_SETFL, O_NONBLOCK);
+        TcpTransferTest.Connected conn = TcpTransferTest.Connected.open(net, 4);
+        int l = conn.listener();
+        int c = conn.client();
+        int s = conn.server();
         TcpConnection sender = net.a.tcp().connections().getFirst();
         boolean sackUsed = sender.sackPermitted;
         TcpTransferTest.Pump pump = new TcpTransferTest.Pump(a, c, b, s, size, seed);
