@@ -142,6 +142,12 @@ except Exception:
 bulk() {
   local name=$1 mtu=$2 off=$3 ts="" tk="" fs="" fk="" cs="" ck="" r
   start_stack "$mtu" "$off"; kernel_link "$mtu" "$off"
+  # One run each way first, not counted: a fresh JVM interprets the send and receive paths until the JIT has
+  # compiled them (seconds), and the figures are for a running stack. The veth gets the same runs.
+  local wts wfs
+  wts=$(iperf "$NS_C" 10.78.0.2); iperf "$NS_K1" 10.79.0.2 >/dev/null
+  wfs=$(iperf "$NS_C" 10.78.0.2 -R); iperf "$NS_K1" 10.79.0.2 -R >/dev/null
+  echo "# bulk-$name warm-up runs, not counted: to the stack ${wts% *} Mbit/s, from the stack ${wfs% *} Mbit/s"
   for _ in $(seq "$RUNS"); do
     r=$(iperf "$NS_C" 10.78.0.2); ts+=" ${r% *}"; cs+=" ${r#* }"
     r=$(iperf "$NS_K1" 10.79.0.2); tk+=" ${r% *}"; ck+=" ${r#* }"

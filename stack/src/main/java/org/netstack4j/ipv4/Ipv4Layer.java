@@ -1,6 +1,7 @@
 package org.netstack4j.ipv4;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.CompositeByteBuf;
 import org.netstack4j.socket.Errno;
 import org.netstack4j.stack.NetStack;
 import org.netstack4j.stats.Counter;
@@ -115,6 +116,17 @@ public final class Ipv4Layer {
         ByteBuf f = stack.alloc().buffer(TRANSPORT_OFFSET + transportLength);
         f.writerIndex(TRANSPORT_OFFSET + transportLength);
         return f;
+    }
+
+    /**
+     * Like {@link #allocate}, for a packet whose payload the caller appends as components (slices of buffers it
+     * holds elsewhere) instead of copying it in: a composite frame whose first component has room for the
+     * Ethernet, IPv4 and {@code transportHeaderLength} transport header bytes.
+     */
+    public CompositeByteBuf allocateHeaders(int transportHeaderLength, int maxComponents) {
+        ByteBuf headers = stack.alloc().directBuffer(TRANSPORT_OFFSET + transportHeaderLength);
+        headers.writerIndex(TRANSPORT_OFFSET + transportHeaderLength);
+        return stack.alloc().compositeDirectBuffer(maxComponents).addComponent(true, headers);
     }
 
     /** True when {@code dst} is reachable: on our subnet, the limited broadcast, or via the gateway. */

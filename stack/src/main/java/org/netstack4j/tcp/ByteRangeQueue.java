@@ -1,6 +1,7 @@
 package org.netstack4j.tcp;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.CompositeByteBuf;
 import java.nio.ByteBuffer;
 
 /**
@@ -84,6 +85,39 @@ final class ByteRangeQueue {
             offset = 0;
             at = (head + ++i) & (bufs.length - 1);
         }
+    }
+
+    /**
+     * Appends the {@code len} bytes found {@code offset} bytes after the front to {@code dst} as retained slices of
+     * the pieces' buffers, without copying, if they lie in at most {@code maxPieces} pieces; returns false (and
+     * adds nothing) otherwise. The slices stay valid after the bytes leave this queue: bytes once added are never
+     * overwritten, and each slice holds its own reference to its buffer.
+     */
+    boolean slices(int offset, int len, CompositeByteBuf dst, int maxPieces) {
+        if (offset < 0 || len < 0 || offset + len > bytes) {
+            throw new IndexOutOfBoundsException("offset " + offset + " length " + len + " of " + bytes);
+        }
+        int i = 0;
+        int at = head;
+        while (offset >= lengths[at]) {
+            offset -= lengths[at];
+            at = (head + ++i) & (bufs.length - 1);
+        }
+        int first = i;
+        int firstOffset = offset;
+        for (int left = len + offset, n = 0; left > 0; n++) {
+            if (n == maxPieces) {
+                return false;
+            }
+            left -= lengths[(head + first + n) & (bufs.length - 1)];
+        }
+        for (i = first, offset = firstOffset; len > 0; i++, offset = 0) {
+            at = (head + i) & (bufs.length - 1);
+            int k = Math.min(len, lengths[at] - offset);
+            dst.addComponent(true, bufs[at].retainedSlice(starts[at] + offset, k));
+            len -= k;
+        }
+        return true;
     }
 
     /**

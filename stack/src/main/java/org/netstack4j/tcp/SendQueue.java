@@ -2,6 +2,7 @@ package org.netstack4j.tcp;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.CompositeByteBuf;
 import org.netstack4j.collect.LongRing;
 
 /**
@@ -101,6 +102,14 @@ public final class SendQueue {
     /** Copies {@code len} bytes starting {@code offset} bytes after SND.UNA into {@code dst} at {@code index}. */
     public void copy(int offset, ByteBuf dst, int index, int len) {
         data.copy(offset, dst, index, len);
+    }
+
+    /**
+     * Appends the {@code len} bytes starting {@code offset} bytes after SND.UNA to {@code dst} as slices of the
+     * queue's chunks, without copying, if they span at most {@code maxPieces} chunks; else false, adding nothing.
+     */
+    public boolean slices(int offset, int len, CompositeByteBuf dst, int maxPieces) {
+        return data.slices(offset, len, dst, maxPieces);
     }
 
     /** Drops {@code n} acknowledged bytes from the front. */

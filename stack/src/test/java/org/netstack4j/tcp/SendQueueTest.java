@@ -1,11 +1,13 @@
 package org.netstack4j.tcp;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.UnpooledByteBufAllocator;
 import org.junit.jupiter.api.Test;
@@ -88,6 +90,50 @@ class SendQueueTest {
         } finally {
             q.release();
             dst.release();
+        }
+    }
+
+    @Test
+    void slicesCarryTheBytesWithoutACopyAndOutliveTheirAcknowledgement() {
+        SendQueue q = new SendQueue(100_000);
+        CompositeByteBuf frame = PooledByteBufAllocator.DEFAULT.compositeDirectBuffer(16);
+        try {
+            byte[] src = new byte[70_000];
+            for (int i = 0; i < src.length; i++) {
+                src[i] = (byte) (i * 13 + 1);
+            }
+            for (int off = 0; off < src.length; off += 17_500) { // four writes, each in a chunk of its own
+                assertEquals(17_500, q.write(src, off, 17_500, PooledByteBufAllocator.DEFAULT));
+            }
+            assertTrue(q.slices(1_000, 65_000, frame, 8), "65 000 bytes over 4 chunks fit in 8 slices");
+            assertEquals(4, frame.numComponents());
+            q.acknowledge(70_000);
+            assertEquals(0, q.size());
+            byte[] got = new byte[65_000];
+            frame.getBytes(0, got);
+            assertArrayEquals(java.util.Arrays.copyOfRange(src, 1_000, 66_000), got,
+                    "the slices must keep the acknowledged chunks alive and unchanged");
+        } finally {
+            frame.release();
+            q.release();
+        }
+    }
+
+    @Test
+    void aRangeOverTooManyChunksIsNotSlicedAtAll() {
+        SendQueue q = new SendQueue(10_000);
+        CompositeByteBuf frame = PooledByteBufAllocator.DEFAULT.compositeDirectBuffer(16);
+        try {
+            // Small writes get small chunks (four times the write): 400 bytes in 10-byte writes span 10 chunks.
+            for (int i = 0; i < 40; i++) {
+                assertEquals(10, q.write(new byte[10], 0, 10, PooledByteBufAllocator.DEFAULT));
+            }
+            assertFalse(q.slices(0, 400, frame, 8));
+            assertEquals(0, frame.numComponents(), "nothing added when the range is refused");
+            assertTrue(q.slices(0, 40, frame, 8), "the first chunk alone is fine");
+        } finally {
+            frame.release();
+            q.release();
         }
     }
 }

@@ -44,9 +44,10 @@ public final class TwoStacks implements AutoCloseable {
     public final FaultInjectingDevice faultsB;
 
     private TwoStacks(int mtu, FaultProfile faults, long seed, PcapWriter capture,
-                      java.util.function.UnaryOperator<StackConfig.Builder> tune) {
+                      java.util.function.UnaryOperator<StackConfig.Builder> tune,
+                      java.util.function.UnaryOperator<NetworkDevice> wrapA) {
         InMemoryLink link = InMemoryLink.create(sim.scheduler(), mtu, 10_000);
-        NetworkDevice devA = link.a();
+        NetworkDevice devA = wrapA.apply(link.a());
         NetworkDevice devB = link.b();
         if (faults != FaultProfile.NONE) {
             faultsA = new FaultInjectingDevice(devA, sim.scheduler(), faults, seed);
@@ -68,18 +69,26 @@ public final class TwoStacks implements AutoCloseable {
 
     /** A clean 1500-byte-MTU cable. */
     public static TwoStacks create(PcapWriter capture) {
-        return new TwoStacks(1500, FaultProfile.NONE, 1, capture, c -> c);
+        return new TwoStacks(1500, FaultProfile.NONE, 1, capture, c -> c, d -> d);
     }
 
     /** A cable with the given MTU, faults and seed. */
     public static TwoStacks create(int mtu, FaultProfile faults, long seed, PcapWriter capture) {
-        return new TwoStacks(mtu, faults, seed, capture, c -> c);
+        return new TwoStacks(mtu, faults, seed, capture, c -> c, d -> d);
     }
 
     /** Like {@link #create(int, FaultProfile, long, PcapWriter)} with extra configuration of both stacks. */
     public static TwoStacks create(int mtu, FaultProfile faults, long seed, PcapWriter capture,
                                    java.util.function.UnaryOperator<StackConfig.Builder> tune) {
-        return new TwoStacks(mtu, faults, seed, capture, tune);
+        return new TwoStacks(mtu, faults, seed, capture, tune, d -> d);
+    }
+
+    /**
+     * A clean cable with the given MTU whose A end is {@code wrapA} applied to A's link device (e.g. a device
+     * that offloads checksums), inside any recording.
+     */
+    public static TwoStacks create(int mtu, java.util.function.UnaryOperator<NetworkDevice> wrapA) {
+        return new TwoStacks(mtu, FaultProfile.NONE, 1, null, c -> c, wrapA);
     }
 
     @Override

@@ -13,6 +13,7 @@ public final class DeviceCounters {
     private final LongAdder transmitDrops = new LongAdder();
     private final LongAdder readErrors = new LongAdder();
     private final LongAdder offloadDrops = new LongAdder();
+    private final LongAdder framesGathered = new LongAdder();
 
     /** Frames handed to the receiver. */
     public long framesReceived() {
@@ -37,6 +38,15 @@ public final class DeviceCounters {
     /** Received frames dropped because their offload header was malformed or asked for an offload not enabled. */
     public long offloadDrops() {
         return offloadDrops.sum();
+    }
+
+    /** Frames sent from their parts in place (writev of a header and payload slices) instead of copied first. */
+    public long framesGathered() {
+        return framesGathered.sum();
+    }
+
+    void gathered() {
+        framesGathered.increment();
     }
 
     void offloadDrop() {

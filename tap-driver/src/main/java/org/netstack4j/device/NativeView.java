@@ -25,4 +25,9 @@ final class NativeView {
         }
         return null;
     }
+
+    /** The native address of byte {@code index} in {@code buf}, or 0 if Netty exposes none (heap, composite). */
+    static long address(ByteBuf buf, int index) {
+        return buf.hasMemoryAddress() ? buf.memoryAddress() + index : 0;
+    }
 }

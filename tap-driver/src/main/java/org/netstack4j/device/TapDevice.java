@@ -3,6 +3,7 @@ package org.netstack4j.device;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.CompositeByteBuf;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
@@ -42,6 +43,8 @@ public final class TapDevice extends ReaderThreadDevice implements PolledDevice 
     /** The largest IPv4 packet (RFC 791 total length), and so the largest TCP super-frame the kernel takes. */
     private static final int MAX_IP_PACKET = 65535;
     private static final long IOVEC_SIZE = 16;
+    /** Most parts of a composite frame written in place; one with more is copied (the stack makes at most 9). */
+    private static final int MAX_GATHER = 16;
 
     /** Whether to ask the kernel for offloads (checksum and TCP segmentation) on a TAP. */
     public enum Offload {
@@ -63,7 +66,10 @@ public final class TapDevice extends ReaderThreadDevice implements PolledDevice 
     private final boolean offloads;
     /** The stack leaves TCP checksums partial for the kernel to complete ({@link #enableTcpChecksumOffload}). */
     private volatile boolean partialTcpChecksums;
-    /** The virtio header and the two-entry iovec for writev(2), reused by every transmit (under fdLock). */
+    /**
+     * The virtio header and the iovec for writev(2) (the header, if any, then the frame or its parts), reused by
+     * every transmit (under fdLock).
+     */
     private final MemorySegment txHeader;
     private final MemorySegment txIov;
 
@@ -73,15 +79,14 @@ public final class TapDevice extends ReaderThreadDevice implements PolledDevice 
         this.wakeFd = wakeFd;
         this.vnetHeader = vnetHeader;
         this.offloads = offloads;
+        Arena arena = Arena.ofAuto();
+        txIov = arena.allocate((1 + MAX_GATHER) * IOVEC_SIZE, 8);
         if (vnetHeader) {
-            Arena arena = Arena.ofAuto();
             txHeader = arena.allocate(VirtioNetHeader.SIZE, 8);
-            txIov = arena.allocate(2 * IOVEC_SIZE, 8);
             txIov.set(JAVA_LONG, 0, txHeader.address());
             txIov.set(JAVA_LONG, 8, VirtioNetHeader.SIZE);
         } else {
             txHeader = null;
-            txIov = null;
         }
     }
 
@@ -252,11 +257,17 @@ public final class TapDevice extends ReaderThreadDevice implements PolledDevice 
                     counters.dropped();
                     return;
                 }
+                int first = vnetHeader ? 1 : 0;
                 MemorySegment source = NativeView.of(frame, frame.readerIndex(), length);
-                if (source == null) {
+                int parts = source == null ? gather(frame, length, first) : 0;
+                if (source == null && parts == 0) {
                     source = copyToScratch(frame, length);
                 }
-                if (source == null) {
+                if (parts > 0) {
+                    counters.gathered();
+                    long w = LibC.writev(tapFd, txIov, first + parts);
+                    written = w < 0 || !vnetHeader ? w : w - VirtioNetHeader.SIZE;
+                } else if (source == null) {
                     written = -Errno.EINVAL;
                 } else if (vnetHeader) {
                     txIov.set(JAVA_LONG, IOVEC_SIZE, source.address());
@@ -277,6 +288,35 @@ public final class TapDevice extends ReaderThreadDevice implements PolledDevice 
         } finally {
             frame.release();
         }
+    }
+
+    /**
+     * Puts the parts of a composite frame (a large TCP segment whose payload the stack left in its send queue)
+     * into {@link #txIov} from entry {@code first} on, so that writev(2) gathers them without a copy; returns how
+     * many, or 0 if the frame is no composite of at most {@link #MAX_GATHER} native parts (then it is copied).
+     */
+    private int gather(ByteBuf frame, int length, int first) {
+        if (!(frame instanceof CompositeByteBuf composite) || composite.numComponents() > MAX_GATHER) {
+            return 0;
+        }
+        int at = frame.readerIndex();
+        int end = at + length;
+        int n = 0;
+        while (at < end) {
+            int component = composite.toComponentIndex(at);
+            ByteBuf part = composite.internalComponent(component);
+            int offset = at - composite.toByteIndex(component);
+            int k = Math.min(end - at, part.readableBytes() - offset);
+            long address = NativeView.address(part, part.readerIndex() + offset);
+            if (address == 0 || n == MAX_GATHER) {
+                return 0;
+            }
+            txIov.set(JAVA_LONG, (first + n) * IOVEC_SIZE, address);
+            txIov.set(JAVA_LONG, (first + n) * IOVEC_SIZE + 8, k);
+            n++;
+            at += k;
+        }
+        return n;
     }
 
     /** Copies a heap or composite frame into native memory; null if it is too large to send at all. */
