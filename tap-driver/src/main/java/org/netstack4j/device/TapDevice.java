@@ -11,6 +11,7 @@ import java.util.Locale;
 import java.util.Optional;
 import org.netstack4j.link.FrameReceiver;
 import org.netstack4j.link.PolledDevice;
+import org.netstack4j.tcp.TcpLayer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -138,18 +139,23 @@ public final class TapDevice extends ReaderThreadDevice implements PolledDevice 
     }
 
     /**
-     * The frames the kernel should be able to queue for us: one per segment of the largest send buffer the stack
-     * autotunes to (4 MiB, as Linux's tcp_wmem), at least the kernel's default of 1000. When the stack sends
-     * in bulk, the kernel answers within our write(2) and its ACKs wait in this queue until the loop reads them;
-     * with a window of thousands of segments in flight, the default 1000 overflowed with ACKs (seen in make
-     * bench at MTU 1500). At large MTUs the default is plenty.
+     * The frames the kernel should be able to queue for us: a whole advertised window of full segments (the
+     * receive buffer autotunes up to Linux's tcp_rmem[2], 6 MiB) plus one ACK per segment of a whole send buffer
+     * in flight (tcp_wmem[2], 4 MiB), since a peer in quick-ACK mode acknowledges every segment; at least the
+     * kernel's default of 1000. When the stack sends in bulk, the kernel answers within our write(2) and its ACKs
+     * wait in this queue until the loop reads them. Sized for less, the queue overflowed in make bench at MTU
+     * 1500: with the default 1000 the ACKs of one bulk run (thousands of drops), with 4 MiB / 1460 = 2872 slots
+     * still 19-32 ACKs in the first, not yet compiled, run from the stack. It is a bound, not an allocation: the
+     * kernel fills it only while the loop falls behind. At large MTUs the default is plenty.
      */
     static int queueFrames(int mtu) {
-        return Math.max(DEFAULT_TX_QUEUE, MAX_SEND_BUFFER / Math.max(1, mtu - 40));
+        int segment = Math.max(1, mtu - MIN_TCP_HEADERS);
+        return Math.max(DEFAULT_TX_QUEUE, (TcpLayer.LINUX_TCP_RMEM_MAX + TcpLayer.LINUX_TCP_WMEM_MAX) / segment);
     }
 
     private static final int DEFAULT_TX_QUEUE = 1000;
-    private static final int MAX_SEND_BUFFER = 4 * 1024 * 1024;
+    /** IPv4 and TCP headers without options: the largest segment an MTU carries. */
+    private static final int MIN_TCP_HEADERS = 40;
 
     /**
      * Tells whether a TAP can be created here, by creating (and at once deleting) one with a kernel-chosen name.

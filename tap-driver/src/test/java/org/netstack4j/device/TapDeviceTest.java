@@ -83,10 +83,11 @@ class TapDeviceTest {
     }
 
     @Test
-    void theKernelsQueueTowardsTheStackHoldsTheAcksOfAFullSendBuffer() throws Exception {
-        // 4 MiB / 1460: the ACKs of a whole autotuned send buffer in flight fit, twice over.
-        assertEquals(2872, TapDevice.queueFrames(1500));
-        assertEquals(1000, TapDevice.queueFrames(9000), "at jumbo MTUs the kernel's default is plenty");
+    void theKernelsQueueTowardsTheStackHoldsAFullWindowAndTheAcksOfAFullSendBuffer() throws Exception {
+        // (6 MiB + 4 MiB) / 1460: a whole advertised window of segments plus one ACK per segment in flight.
+        assertEquals(7182, TapDevice.queueFrames(1500));
+        assertEquals(1170, TapDevice.queueFrames(9000));
+        assertEquals(1000, TapDevice.queueFrames(65520), "at the largest MTU the kernel's default is plenty");
         try (TapDevice tap = TapDevice.open("n4tq%d", 1500)) {
             String queue = java.nio.file.Files.readString(
                     java.nio.file.Path.of("/sys/class/net", tap.name(), "tx_queue_len")).trim();
