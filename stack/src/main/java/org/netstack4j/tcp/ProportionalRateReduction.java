@@ -25,18 +25,22 @@ final class ProportionalRateReduction {
     private long delivered;
     /** prr_out: bytes sent since recovery began. */
     private long out;
-    /** RecoverFS: FlightSize (SND.NXT - SND.UNA) when recovery began. */
+    /** RecoverFS: what the reduction started from when recovery began, FlightSize or cwnd. */
     private int recoverFs;
     /** Recovery is under way: sends are counted. */
     private boolean active;
     /** Without SACK: bytes the duplicate ACKs reported delivered above the hole (the "SACKed" estimate). */
     private int duplicateBytes;
 
-    /** Fast recovery begins with {@code flight} bytes outstanding (RFC 6937: RecoverFS = snd.nxt - snd.una). */
-    void start(int flight) {
+    /**
+     * Fast recovery begins, the reduction starting from {@code base} bytes: RFC 6937's RecoverFS = snd.nxt - snd.una,
+     * or cwnd where ssthresh is taken from cwnd (Linux divides by prior_cwnd in tcp_cwnd_reduction). Either way
+     * the proportional part sends ssthresh / base of what is delivered, CUBIC's beta or NewReno's half.
+     */
+    void start(int base) {
         delivered = 0;
         out = 0;
-        recoverFs = Math.max(1, flight);
+        recoverFs = Math.max(1, base);
         active = true;
     }
 

@@ -92,6 +92,7 @@ final class SackRecovery {
         int deliveredData = acked + snd.board.sackedBytes() - sackedBefore;
         probeOutstanding = false;
         long now = c.layer.now();
+        snd.dupAcks = 0;
         if (snd.inRecovery) {
             if (SeqNum.geq(snd.una, snd.recover)) {
                 // RFC 6675 section 5: the cumulative ACK reached RecoveryPoint.
@@ -101,16 +102,21 @@ final class SackRecovery {
                 snd.rack.recoveryEnded();
                 snd.cc.onExitRecovery(snd.max - snd.una, now);
             }
+            detectLoss();
         } else {
             if (snd.inLossRecovery && SeqNum.geq(snd.una, snd.recover)) {
                 snd.inLossRecovery = false;
                 snd.board.endRecovery();
                 snd.rack.recoveryEnded();
             }
-            snd.cc.onAck(acked, now, snd.rtt.srtt(), flightBefore);
+            // Loss first, then growth, as Linux (tcp_fastretrans_alert before tcp_cong_control): the reduction starts
+            // from the window the loss happened in, and the ACK that starts recovery does not grow cwnd (recovery
+            // sets it from ssthresh anyway).
+            detectLoss();
+            if (!snd.inRecovery) {
+                snd.cc.onAck(acked, now, snd.rtt.srtt(), flightBefore);
+            }
         }
-        snd.dupAcks = 0;
-        detectLoss();
         reduceRate(deliveredData);
     }
 
@@ -165,8 +171,9 @@ final class SackRecovery {
         c.layer.count(Counter.TCP_SACK_RECOVERY);
         snd.inRecovery = true;
         snd.recover = snd.max;
-        snd.cc.onEnterRecovery(snd.max - snd.una, c.layer.now(), false);
-        snd.prr.start(snd.max - snd.una); // RecoverFS
+        int base = c.reductionBase();
+        snd.cc.onEnterRecovery(base, c.layer.now(), false);
+        snd.prr.start(base); // RecoverFS
         retransmitFirst = true;
         c.probeAt = Pollable.NEVER;
     }

@@ -12,6 +12,7 @@ import org.netstack4j.collect.DeadlineHeap;
 import org.netstack4j.socket.Errno;
 import org.netstack4j.stats.Counter;
 import org.netstack4j.tcp.cc.CongestionControlKind;
+import org.netstack4j.tcp.cc.ReductionBase;
 import org.netstack4j.time.Pollable;
 import org.netstack4j.wire.Ipv4Address;
 
@@ -879,11 +880,33 @@ public final class TcpConnection extends DeadlineHeap.Entry {
     }
 
     /**
-     * RFC 3168 6.1.2: an ECN-Echo is a congestion signal without a loss; halve the window as for a loss
-     * (RFC 5681 equation 4) but retransmit nothing. The one place congestion control hears of ECN.
+     * RFC 3168 6.1.2: an ECN-Echo is a congestion signal without a loss; reduce the window as for a loss (from
+     * FlightSize, RFC 5681 equation 4, or cwnd as Linux's tcp_enter_cwr: {@link #reductionBase}) but retransmit
+     * nothing. The one place congestion control hears of ECN.
      */
     private void onEcnCongestion() {
-        snd.cc.onCongestionEcho(snd.max - snd.una, layer.now());
+        snd.cc.onCongestionEcho(reductionBase(), snd.max - snd.una, layer.now());
+    }
+
+    /**
+     * What ssthresh is reduced from on a congestion signal, by the profile: FlightSize (RFC 5681 3.1 eq. 4,
+     * RFC 9438 4.6) or cwnd (Linux). Read before this ACK changes cwnd: the window the loss happened in.
+     */
+    int reductionBase() {
+        return profile.reductionBase().of(snd.cc.cwnd(), snd.max - snd.una);
+    }
+
+    /**
+     * Whether this retransmission timeout reduces ssthresh. From FlightSize always (RFC 5681 3.1 eq. 4): the flight
+     * still shows what was sent. From cwnd only once per window of data, as Linux's tcp_enter_loss: not during fast
+     * recovery, whose start reduced it already (cwnd is then PRR's or the inflated window), and not on a further
+     * timeout before an ACK advanced SND.UNA (cwnd is then the previous timeout's loss window).
+     */
+    private boolean timeoutReduces() {
+        if (profile.reductionBase() != ReductionBase.CWND || SeqNum.geq(snd.una, snd.recover)) {
+            return true;
+        }
+        return !snd.inRecovery && snd.retransmits == 1;
     }
 
     /** RFC 5681 3.2: the third duplicate ACK starts fast retransmit and fast recovery. */
@@ -902,8 +925,9 @@ public final class TcpConnection extends DeadlineHeap.Entry {
             snd.inRecovery = true;
             snd.recover = snd.max;
             int flight = snd.max - snd.una;
-            snd.cc.onEnterRecovery(flight, layer.now(), !prr);
-            snd.prr.start(flight);
+            int base = reductionBase();
+            snd.cc.onEnterRecovery(base, layer.now(), !prr);
+            snd.prr.start(base);
             if (prr) {
                 // The two duplicate ACKs before this one delivered data too, but before recovery (RFC 6937 counts
                 // this ACK's only); all three took their segments out of the pipe, and so did the lost one.
@@ -1352,7 +1376,11 @@ public final class TcpConnection extends DeadlineHeap.Entry {
                 }
                 // RFC 5681 3.1 eq. 4 and RFC 6298 5.4-5.6: reduce, restart slow start, resend the first segment.
                 snd.timeouts++;
-                snd.cc.onRetransmitTimeout(snd.max - snd.una, layer.now());
+                if (timeoutReduces()) {
+                    snd.cc.onRetransmitTimeout(reductionBase(), layer.now());
+                } else {
+                    snd.cc.onRetransmitTimeoutWithoutReduction(layer.now());
+                }
                 snd.recover = snd.max; // RFC 6582 3.2 step 4 (after a timeout): no fast retransmit below this
                 snd.inRecovery = false;
                 snd.prr.end();

@@ -16,6 +16,7 @@ import io.netty.buffer.ByteBuf;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.netstack4j.tcp.cc.ReductionBase;
 import org.netstack4j.testing.Checks;
 import org.netstack4j.wire.EthernetFrame;
 import org.netstack4j.wire.Ipv4Packet;
@@ -150,7 +151,9 @@ class TcpEcnTest {
     @Test
     @Checks({"SHLD-8"})
     void senderHalvesOncePerWindowAndSignalsCwr() {
-        try (TcpPeer p = peer(2)) {
+        // RFC 5681 eq. 4's FlightSize, which this test's figures follow; the linux profile halves cwnd (below).
+        try (TcpPeer p = new TcpPeer(COVERAGE, TcpProfile.LINUX.withRobustness(TcpRobustness.LINUX.withEcn(2))
+                .withReductionBase(ReductionBase.FLIGHT_SIZE))) {
             int fd = passiveEcnOpen(p, true);
             p.api.setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, 1);
             // RFC 3168's reaction is Reno's halving; CUBIC (the linux default) would reduce by its beta of 0.7.
@@ -177,6 +180,26 @@ class TcpEcnTest {
             assertFalse((take(p).seg.flags() & CWR) != 0, "CWR once");
             p.send(ACK | ECE, 1, 1 + 4 * 1460 + 200); // past the recovery point: reduce again
             assertEquals(2 * 1460, snd.congestionWindow());
+        }
+    }
+
+    /** The linux profile halves cwnd, not the flight, as Linux's tcp_enter_cwr (through tcp_reno_ssthresh). */
+    @Test
+    void linuxProfileHalvesCwndOnAnEcho() {
+        try (TcpPeer p = peer(2)) {
+            assertEquals(ReductionBase.CWND, p.profile.reductionBase());
+            int fd = passiveEcnOpen(p, true);
+            p.api.setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, 1);
+            p.api.setsockoptString(fd, IPPROTO_TCP, org.netstack4j.socket.SocketConstants.TCP_CONGESTION, "reno");
+            TcpSender snd = p.conn().sender();
+            p.api.send(fd, TcpPeer.bytes(4 * 1460), 0, 4 * 1460, 0);
+            for (int i = 0; i < 4; i++) {
+                take(p);
+            }
+            assertEquals(10 * 1460, snd.congestionWindow(), "the initial window, a quarter of it unused");
+            p.send(ACK | ECE, 1, 1 + 1460);
+            assertEquals(5 * 1460, snd.slowStartThreshold(), "cwnd / 2, not FlightSize (3 segments) / 2");
+            assertEquals(5 * 1460, snd.congestionWindow());
         }
     }
 

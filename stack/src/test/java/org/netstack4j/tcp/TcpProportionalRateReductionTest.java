@@ -11,6 +11,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.netstack4j.socket.SockAddrIn;
 import org.netstack4j.tcp.cc.CongestionControlKind;
+import org.netstack4j.tcp.cc.ReductionBase;
 import org.netstack4j.testing.OneStack;
 import org.netstack4j.wire.SackBlock;
 import org.netstack4j.wire.TcpOption;
@@ -21,8 +22,9 @@ import org.netstack4j.wire.TcpSegment;
  * (segments 10-29 of the connection), then either segment 10 alone or the burst 10-24 is lost, and every segment
  * that arrives draws an ACK. Limited Transmit sends segments 30 and 31 on the first two duplicate ACKs, so at the
  * third (where RACK, too, declares the loss: see {@link #RTT_MS}) FlightSize = RecoverFS = 22 segments and
- * NewReno's ssthresh = 11 segments (CUBIC's 0.7 would blur the
- * arithmetic). The expected sends per ACK are worked out in the comments from section 3's formulas (in whole
+ * NewReno's ssthresh = 11 segments (CUBIC's 0.7 would blur the arithmetic). That is RFC 6937's figure, with
+ * ssthresh from FlightSize (RFC 5681 eq. 4): the linux profile's PRR and RACK, but the RFC's reduction base
+ * (the linux profile halves cwnd, 20 segments: {@link TcpLossReductionTest}). The expected sends per ACK are worked out in the comments from section 3's formulas (in whole
  * segments, rounding the proportional part up):
  * <pre>
  *   pipe &gt; ssthresh:  sndcnt = CEIL(prr_delivered * ssthresh / RecoverFS) - prr_out = CEIL(k / 2) - prr_out
@@ -40,21 +42,23 @@ class TcpProportionalRateReductionTest {
      * DupThresh segments SACKed, proves the loss at once (RFC 8985 6.2 step 4), as RFC 6675 would; with no time
      * between sending and ACK the reordering window would be 0 and the first SACK would prove it.
      */
-    private static final long RTT_MS = 10;
+    static final long RTT_MS = 10;
     /** Segments the application writes: enough that new data never runs out. */
     private static final int QUEUED = 80;
 
+    /** The linux profile with NewReno and RFC 6937's (and RFC 5681's) ssthresh from FlightSize. */
     private static TcpProfile linuxReno() {
-        return TcpProfile.LINUX.withCongestionControl(CongestionControlKind.RENO);
+        return TcpProfile.LINUX.withCongestionControl(CongestionControlKind.RENO)
+                .withReductionBase(ReductionBase.FLIGHT_SIZE);
     }
 
     /** Relative sequence number of segment {@code i} (data starts at 1). */
-    private static long seg(int i) {
+    static long seg(int i) {
         return 1 + (long) i * MSS;
     }
 
     /** The stack's side of the test: what it sent since the last look, as "R12" (resent) or "N30" (new). */
-    private static final class Sent {
+    static final class Sent {
         private final TcpPeer p;
         private int nextNew;
 
@@ -77,7 +81,7 @@ class TcpProportionalRateReductionTest {
     }
 
     /** Opens (with SACK if {@code sack}), and grows cwnd to 20 segments: segments 10-29 are in flight. */
-    private static Sent twentyInFlight(TcpPeer p, boolean sack) {
+    static Sent twentyInFlight(TcpPeer p, boolean sack) {
         int fd;
         if (sack) {
             fd = p.connect();
@@ -107,7 +111,7 @@ class TcpProportionalRateReductionTest {
     }
 
     /** A duplicate ACK of segment {@code hole}: SACKing [from, to) with SACK, a bare duplicate without. */
-    private static void dupAck(TcpPeer p, boolean sack, int hole, int[]... sacked) {
+    static void dupAck(TcpPeer p, boolean sack, int hole, int[]... sacked) {
         if (!sack) {
             p.send(ACK, 1, seg(hole));
             return;

@@ -66,10 +66,12 @@ class TcpSackRecoveryTest {
     }
 
     /**
-     * The linux profile with RFC 6675's loss detection instead of RACK (TcpRackTest has RACK) and its cwnd =
-     * ssthresh during recovery (PRR has its own test).
+     * The linux profile with RFC 6675's loss detection instead of RACK (TcpRackTest has RACK), its cwnd =
+     * ssthresh during recovery (PRR has its own test) and its ssthresh from FlightSize (section 5 step 4.2; the
+     * linux profile's from cwnd is TcpLossReductionTest's).
      */
-    private static final TcpProfile RFC_6675 = TcpProfile.LINUX.withProportionalRateReduction(false).withRack(false);
+    private static final TcpProfile RFC_6675 = TcpProfile.LINUX.withProportionalRateReduction(false).withRack(false)
+            .withReductionBase(org.netstack4j.tcp.cc.ReductionBase.FLIGHT_SIZE);
 
     @Test
     void retransmitsExactlyTheLostSegments() {

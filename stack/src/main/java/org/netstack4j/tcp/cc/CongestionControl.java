@@ -36,14 +36,14 @@ public interface CongestionControl {
     void onAck(int acked, long now, long rttNanos, int flight);
 
     /**
-     * Loss detected by duplicate ACKs or SACK: sets ssthresh and the recovery window (RFC 5681 3.2 step 2,
-     * RFC 6675 section 5 step 4.2, RFC 9438 4.6).
+     * Loss detected by duplicate ACKs, SACK or RACK: sets ssthresh and the recovery window (RFC 5681 3.2 step 2,
+     * RFC 6675 section 5 step 4.2, RFC 9438 4.6). Called before this ACK grows or inflates cwnd.
      *
-     * @param flight  bytes outstanding (FlightSize)
+     * @param base    bytes the reduction starts from: FlightSize, or cwnd as Linux ({@link ReductionBase})
      * @param inflate NewReno without SACK and without PRR: cwnd = ssthresh + 3 MSS (RFC 5681 3.2 step 3);
      *                otherwise cwnd = ssthresh and the recovery algorithm decides what is sent
      */
-    void onEnterRecovery(int flight, long now, boolean inflate);
+    void onEnterRecovery(int base, long now, boolean inflate);
 
     /**
      * During fast recovery with Proportional Rate Reduction the recovery code sets the window each ACK:
@@ -60,8 +60,19 @@ public interface CongestionControl {
     /** Recovery ended with a full ACK (RFC 6582 3.2 step 6, RFC 6675 section 5). */
     void onExitRecovery(int flight, long now);
 
-    /** The retransmission timer expired: ssthresh from the flight, cwnd = one MSS (RFC 5681 3.1 eq. 4 and 5). */
-    void onRetransmitTimeout(int flight, long now);
+    /**
+     * The retransmission timer expired: ssthresh from {@code base} (FlightSize or cwnd, {@link ReductionBase}),
+     * cwnd = one MSS (RFC 5681 3.1 eq. 4 and 5).
+     */
+    void onRetransmitTimeout(int base, long now);
+
+    /**
+     * The retransmission timer expired within a window of data whose reduction was already made (during fast
+     * recovery, or again before an ACK advanced SND.UNA): cwnd = one MSS, ssthresh and CUBIC's W_max are kept, as
+     * in Linux's tcp_enter_loss. Used with {@link ReductionBase#CWND}, where cwnd no longer shows the window that
+     * was lost.
+     */
+    void onRetransmitTimeoutWithoutReduction(long now);
 
     /**
      * The sender resumes after {@code idleNanos} without anything in flight (RFC 5681 4.1, RFC 7661);
@@ -71,11 +82,11 @@ public interface CongestionControl {
 
     /**
      * An ECN-Echo: congestion without a loss (RFC 3168 6.1.2). The window is reduced as on entering loss recovery
-     * (ssthresh from the flight, cwnd = ssthresh; CUBIC's beta) and the "recovery" ends at once, since nothing is to
-     * be retransmitted.
+     * (ssthresh from {@code base}, FlightSize or cwnd, see {@link ReductionBase}; cwnd = ssthresh; CUBIC's beta)
+     * and the "recovery" ends at once, since nothing is to be retransmitted.
      */
-    default void onCongestionEcho(int flight, long now) {
-        onEnterRecovery(flight, now, false);
+    default void onCongestionEcho(int base, int flight, long now) {
+        onEnterRecovery(base, now, false);
         onExitRecovery(flight, now);
     }
 }

@@ -12,7 +12,9 @@ package org.netstack4j.tcp.cc;
  *       reaches the window before the last reduction; while W_cubic(t) &lt; W_est, cwnd = W_est.</li>
  *   <li>Sections 4.4 and 4.5: otherwise cwnd grows by (target - cwnd) / cwnd per segment acknowledged with
  *       target = W_cubic(t + RTT) clamped to [cwnd, 1.5 cwnd].</li>
- *   <li>Section 4.6: on congestion ssthresh = max(FlightSize * beta, 2 MSS), beta = 0.7.</li>
+ *   <li>Section 4.6: on congestion ssthresh = max(FlightSize * beta, 2 MSS), beta = 0.7; Linux's recalc_ssthresh
+ *       takes cwnd * beta instead ({@link ReductionBase}). W_max and cwnd_prior are cwnd before the reduction
+ *       either way (sections 4.6 and 4.7; Linux's last_max_cwnd and prior_cwnd).</li>
  *   <li>Section 4.7: fast convergence: a loss below the previous W_max sets W_max = cwnd (1 + beta) / 2.</li>
  * </ul>
  */
@@ -86,13 +88,13 @@ public final class Cubic extends WindowControl {
     }
 
     @Override
-    protected int reduce(int flight, long now) {
+    protected int reduce(int base, long now) {
         double w = segments();
         // Section 4.7: fast convergence releases bandwidth for newer flows when the window keeps shrinking.
         wMax = w < wMax ? w * (1 + BETA) / 2 : w;
         cwndPrior = w;
         epochStart = -1;
-        return (int) Math.max(flight * BETA, MIN_SEGMENTS_AFTER_LOSS * mss);
+        return (int) Math.max(base * BETA, MIN_SEGMENTS_AFTER_LOSS * mss);
     }
 
     @Override

@@ -2,7 +2,8 @@ package org.netstack4j.tcp.cc;
 
 /**
  * NewReno: RFC 5681 congestion avoidance (one MSS per RTT, eq. 3 per ACK) and ssthresh = max(FlightSize / 2,
- * 2 * SMSS) on loss (eq. 4); the recovery arithmetic with RFC 6582 partial ACKs is in {@link WindowControl}.
+ * 2 * SMSS) on loss (eq. 4), or max(cwnd / 2, 2 * SMSS) as Linux's tcp_reno_ssthresh ({@link ReductionBase});
+ * the recovery arithmetic with RFC 6582 partial ACKs is in {@link WindowControl}.
  */
 public final class NewReno extends WindowControl {
     /** A controller starting at the RFC 6928 initial window for {@code mss}. */
@@ -22,8 +23,8 @@ public final class NewReno extends WindowControl {
     }
 
     @Override
-    protected int reduce(int flight, long now) {
-        return Math.max(flight / 2, MIN_SEGMENTS_AFTER_LOSS * mss);
+    protected int reduce(int base, long now) {
+        return Math.max(base / 2, MIN_SEGMENTS_AFTER_LOSS * mss);
     }
 
     @Override

@@ -85,15 +85,18 @@ abstract class WindowControl implements CongestionControl {
     /** One ACK of {@code acked} bytes in congestion avoidance. */
     protected abstract void congestionAvoidance(int acked, long now, long rttNanos);
 
-    /** The ssthresh to take on a congestion event with {@code flight} bytes outstanding; may update state. */
-    protected abstract int reduce(int flight, long now);
+    /**
+     * The ssthresh to take on a congestion event, the reduction starting from {@code base} bytes (FlightSize or
+     * cwnd, {@link ReductionBase}); may update state. cwnd is still the window before the reduction.
+     */
+    protected abstract int reduce(int base, long now);
 
     /** A new congestion-avoidance epoch starts (after recovery, a timeout or a reset). */
     protected abstract void restartEpoch();
 
     @Override
-    public void onEnterRecovery(int flight, long now, boolean inflate) {
-        ssthresh = reduce(flight, now);
+    public void onEnterRecovery(int base, long now, boolean inflate) {
+        ssthresh = reduce(base, now);
         // RFC 5681 3.2 step 3 (NewReno inflation by the three segments that left the network), or RFC 6675
         // section 5 step 4.2: cwnd = ssthresh and the pipe estimate decides what is sent.
         cwnd = inflate ? ssthresh + 3.0 * mss : ssthresh;
@@ -124,9 +127,15 @@ abstract class WindowControl implements CongestionControl {
     }
 
     @Override
-    public void onRetransmitTimeout(int flight, long now) {
-        ssthresh = reduce(flight, now);
+    public void onRetransmitTimeout(int base, long now) {
+        ssthresh = reduce(base, now);
         cwnd = mss; // RFC 5681 3.1: the loss window is one segment
+        restartEpoch();
+    }
+
+    @Override
+    public void onRetransmitTimeoutWithoutReduction(long now) {
+        cwnd = mss;
         restartEpoch();
     }
 
