@@ -210,6 +210,7 @@ public final class BsdSockets {
             try {
                 s.listener = stack.tcp().listen(s.boundIp, s.boundPort, backlog, s.receiveBuffer, s.sendBuffer);
                 s.listener.setReadinessSignal(h.signal);
+                applyBuffers(s);
             } catch (TcpException e) {
                 return e.errno();
             }
@@ -231,6 +232,8 @@ public final class BsdSockets {
             return stack.tcp().accept(s.listener);
         });
         StreamSocket child = new StreamSocket(h.tcp.receiveBuffer, h.tcp.sendBuffer);
+        child.receiveBufferSet = h.tcp.receiveBufferSet;
+        child.sendBufferSet = h.tcp.sendBufferSet;
         child.conn = c;
         child.noDelay = h.tcp.noDelay;
         child.keepAlive = h.tcp.keepAlive;
@@ -292,6 +295,7 @@ public final class BsdSockets {
                 s.conn = stack.tcp().connect(s.portReserved ? s.boundPort : 0, address.address().bits(),
                         address.port(), s.receiveBuffer, s.sendBuffer, s.noDelay, s.keepAlive, s.maxSegment);
                 s.conn.setReadinessSignal(h.signal);
+                applyBuffers(s);
             } catch (TcpException e) {
                 return e.errno();
             }
@@ -637,10 +641,12 @@ public final class BsdSockets {
             }
             case SO_RCVBUF -> {
                 s.receiveBuffer = rcv;
+                s.receiveBufferSet = true;
                 applyBuffers(s);
             }
             case SO_SNDBUF -> {
                 s.sendBuffer = snd;
+                s.sendBufferSet = true;
                 applyBuffers(s);
             }
             default -> throw new ErrnoException("setsockopt", Errno.ENOPROTOOPT);
@@ -685,9 +691,18 @@ public final class BsdSockets {
         }
     }
 
+    /** Hands the buffer sizes the user set to the connection or listener, which then stop autotuning them. */
     private static void applyBuffers(StreamSocket s) {
         if (s.conn != null) {
-            s.conn.setBuffers(s.receiveBuffer, s.sendBuffer);
+            if (s.receiveBufferSet) {
+                s.conn.setReceiveBuffer(s.receiveBuffer);
+            }
+            if (s.sendBufferSet) {
+                s.conn.setSendBuffer(s.sendBuffer);
+            }
+        }
+        if (s.listener != null) {
+            s.listener.lockBuffers(s.receiveBufferSet, s.sendBufferSet);
         }
     }
 
@@ -799,7 +814,7 @@ public final class BsdSockets {
             return switch (name) {
                 case SO_REUSEADDR -> s.reuseAddress ? 1 : 0;
                 case SO_KEEPALIVE -> s.keepAlive ? 1 : 0;
-                case SO_RCVBUF -> s.receiveBuffer;
+                case SO_RCVBUF -> s.conn != null ? s.conn.receiveBuffer() : s.receiveBuffer; // as autotuned
                 case SO_SNDBUF -> s.sendBuffer;
                 case SO_TYPE -> h.type;
                 case SO_ERROR -> {

@@ -20,6 +20,9 @@ final class StreamSocket {
     int lingerSeconds;
     int receiveBuffer;
     int sendBuffer;
+    /** SO_RCVBUF / SO_SNDBUF were set by the user: the connection's buffer is then not autotuned. */
+    boolean receiveBufferSet;
+    boolean sendBufferSet;
     int maxSegment;
     int keepIdleSeconds = 7200;
     int keepIntervalSeconds = 75;

@@ -100,6 +100,11 @@ public enum Counter {
     TCP_ABORT_ON_DATA("TcpExt", "TCPAbortOnData"),
     TCP_ABORT_ON_TIMEOUT("TcpExt", "TCPAbortOnTimeout"),
     TCP_TIME_WAIT_REUSED("TcpExt", "TWRecycled"),
+    /**
+     * Receive buffers grown by autotuning (dynamic right-sizing). Ours: Linux has no counter for it, only the
+     * tcp_rcvbuf_grow tracepoint.
+     */
+    TCP_RCV_BUF_GROWN("TcpExt", "TCPRcvBufGrown"),
     /** Segments dropped by PAWS (RFC 7323 5) in a synchronized state (Linux LINUX_MIB_PAWSESTABREJECTED). */
     TCP_PAWS_ESTAB_REJECTED("TcpExt", "PAWSEstab"),
     /** D-SACKs sent for data below RCV.NXT (RFC 2883). */

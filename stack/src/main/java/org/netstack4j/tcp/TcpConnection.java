@@ -42,8 +42,12 @@ public final class TcpConnection extends DeadlineHeap.Entry {
     StreamHandler handler;
     /** Signalled whenever this connection may have changed readiness (blocked callers wait on it). */
     org.netstack4j.stack.ReadinessSignal readinessSignal;
-    /** The user set the buffer sizes: no autotuning. */
+    /** The user set SO_SNDBUF (here or on the listener): no send-buffer autotuning (Linux SOCK_SNDBUF_LOCK). */
     boolean sendBufferLocked;
+    /** The user set SO_RCVBUF (here or on the listener): no receive-buffer autotuning (SOCK_RCVBUF_LOCK). */
+    boolean receiveBufferLocked;
+    /** Receive-buffer autotuning (linux profile); null where the layer has no tcp_rmem[2] to grow to. */
+    private final ReceiveBufferTuning receiveTuning;
     /** An ACK is due when the current batch of frames is done (see {@link TcpLayer#ackAtEndOfBatch}). */
     boolean ackAtEndOfBatch;
     /** This connection waits in the layer's notification queue (so it is queued once per batch). */
@@ -129,6 +133,14 @@ public final class TcpConnection extends DeadlineHeap.Entry {
         this.offerSack = layer.offersSack() && profile.sack();
         this.offerWscale = layer.offersWindowScale() ? layer.windowShiftFor(rcvBuf) : -1;
         this.tsOffset = layer.timestampOffset(localIp, localPort, remoteIp, remotePort);
+        // Linux's dynamic right-sizing grows the buffer up to tcp_rmem[2]; the rfc profile keeps its buffer.
+        this.receiveTuning = profile.isLinux() && layer.maxReceiveBuffer() > rcvBuf
+                ? new ReceiveBufferTuning(layer.maxReceiveBuffer()) : null;
+    }
+
+    /** The payload of a full-sized segment from the peer: our MSS less the timestamps option if in use. */
+    private int fullSegmentIn() {
+        return rcv.mss - (timestamps ? SegmentOptions.TIMESTAMPS_LENGTH : 0);
     }
 
     /** Our timestamp clock: 1 ms ticks of the stack clock (RFC 7323 5.4 allows 1 ms to 1 s), plus the offset. */
@@ -1022,6 +1034,14 @@ public final class TcpConnection extends DeadlineHeap.Entry {
             bytesReceived += rcv.nxt - before;
             lastDataReceivedAt = layer.now();
             layer.signal(this);
+            if (receiveTuning != null) {
+                // The receiver's RTT for buffer autotuning: from the echoed timestamp, else per window.
+                if (timestamps && seg.hasTimestamps) {
+                    receiveTuning.onTimestampEcho(seg.tsEcr, tsNow(), len, fullSegmentIn());
+                } else {
+                    receiveTuning.onInOrderData(rcv.nxt, rcv.offered(), layer.now());
+                }
+            }
         }
         if (seg.has(FIN) && seg.seq + len == rcv.nxt || rcv.finPending && rcv.pendingFinSeq == rcv.nxt) {
             // The FIN is next in order (its own, or one that waited for this data): step eight (RFC 9293
@@ -1543,6 +1563,13 @@ public final class TcpConnection extends DeadlineHeap.Entry {
     private int consume(byte[] dst, int off, int len, boolean peek) {
         int before = rcv.offered();
         int n = rcv.queue.read(dst, off, len, peek);
+        if (n > 0 && !peek && receiveTuning != null && !receiveBufferLocked) {
+            int limit = receiveTuning.onConsumed(n, layer.now(), rcv.queue.limit(), fullSegmentIn());
+            if (limit > rcv.queue.limit()) {
+                rcv.queue.setLimit(limit);
+                layer.count(Counter.TCP_RCV_BUF_GROWN);
+            }
+        }
         if (n > 0 && !peek && state.synchronizedState() && state != TIME_WAIT) {
             int after = rcv.window();
             // RFC 9293 3.8.6.2.2 / RFC 1122 4.2.3.3: tell the peer when the window grew by a useful amount.
@@ -1607,10 +1634,21 @@ public final class TcpConnection extends DeadlineHeap.Entry {
     }
 
     /** SO_RCVBUF and SO_SNDBUF. */
-    public void setBuffers(int receive, int send) {
-        rcv.queue.setLimit(receive);
-        snd.queue.setLimit(send);
-        sendBufferLocked = true; // as in Linux, a buffer size the user set is no longer tuned
+    /** SO_RCVBUF: the receive buffer; as in Linux, a size the user set is no longer tuned. */
+    public void setReceiveBuffer(int bytes) {
+        rcv.queue.setLimit(bytes);
+        receiveBufferLocked = true;
+    }
+
+    /** SO_SNDBUF: the send buffer; as in Linux, a size the user set is no longer tuned. */
+    public void setSendBuffer(int bytes) {
+        snd.queue.setLimit(bytes);
+        sendBufferLocked = true;
+    }
+
+    /** The receive buffer's size now (SO_RCVBUF as autotuning left it). */
+    public int receiveBuffer() {
+        return rcv.queue.limit();
     }
 
     /**

@@ -352,6 +352,11 @@ public final class TcpLayer {
         maxReceiveBuffer = Math.max(0, bytes);
     }
 
+    /** tcp_rmem[2]: how far receive-buffer autotuning may grow a buffer (and the window shift's basis); 0: none. */
+    int maxReceiveBuffer() {
+        return maxReceiveBuffer;
+    }
+
     /**
      * Our window shift for a receive buffer of {@code rcvBuf} bytes: the smallest that lets the 16-bit field
      * carry the whole buffer (RFC 7323 2.2-2.3), at most 14.
@@ -572,6 +577,9 @@ public final class TcpLayer {
     private TcpConnection passiveConnection(TcpListener l, int localIp, int remoteIp, int remotePort, int localPort) {
         TcpConnection c = new TcpConnection(this, localIp, localPort, remoteIp, remotePort, l.receiveBuffer,
                 l.sendBuffer);
+        // A buffer size set on the listener is the child's own setting: not tuned (Linux copies the lock bits).
+        c.receiveBufferLocked = l.receiveBufferLocked;
+        c.sendBufferLocked = l.sendBufferLocked;
         c.orphaned = true; // nobody holds it until accept()
         c.noDelay = l.noDelay;
         c.keepAlive = l.keepAlive;

@@ -22,6 +22,9 @@ public final class TcpListener {
     /** Options inherited by accepted connections. */
     int receiveBuffer;
     int sendBuffer;
+    /** SO_RCVBUF / SO_SNDBUF were set on the listening socket: its connections' buffers are not autotuned. */
+    boolean receiveBufferLocked;
+    boolean sendBufferLocked;
     boolean noDelay;
     boolean keepAlive;
     /** Runs on the stack's thread when connections may be waiting to be accepted; null for none. */
@@ -111,5 +114,11 @@ public final class TcpListener {
     /** The backlog given to listen(). */
     public int backlog() {
         return backlog;
+    }
+
+    /** The user set SO_RCVBUF and/or SO_SNDBUF on the listening socket: connections inherit them untuned. */
+    public void lockBuffers(boolean receive, boolean send) {
+        receiveBufferLocked = receive;
+        sendBufferLocked = send;
     }
 }

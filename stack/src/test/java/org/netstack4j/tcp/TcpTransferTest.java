@@ -99,9 +99,17 @@ class TcpTransferTest {
      */
     record Connected(int listener, int client, int server) {
         static Connected open(TwoStacks net, int backlog) {
+            return open(net, backlog, 0);
+        }
+
+        /** Like {@link #open(TwoStacks, int)}, with SO_RCVBUF {@code receiveBuffer} on B's listener if positive. */
+        static Connected open(TwoStacks net, int backlog, int receiveBuffer) {
             BsdSockets a = net.socketsA;
             BsdSockets b = net.socketsB;
             int l = b.socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+            if (receiveBuffer > 0) {
+                b.setsockopt(l, SOL_SOCKET, SO_RCVBUF, receiveBuffer);
+            }
             b.bind(l, new SockAddrIn(TwoStacks.B, 80));
             b.listen(l, backlog);
             int c = a.socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);

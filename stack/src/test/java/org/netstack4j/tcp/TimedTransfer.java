@@ -19,9 +19,10 @@ import org.netstack4j.testing.TwoStacks;
  * @param timeouts        retransmission timeouts at A
  * @param sackUsed        whether A's connection negotiated SACK
  * @param sendBufferLimit A's send queue limit at the end (after any autotuning)
+ * @param receiveBuffer   B's receive buffer at the end (after any autotuning)
  */
 record TimedTransfer(double seconds, int bytes, long retransmissions, long timeouts, boolean sackUsed,
-                     int sendBufferLimit) {
+                     int sendBufferLimit, int receiveBuffer) {
 
     /** Goodput in bit/s: bytes delivered in order to B's application per virtual second. */
     double goodputBits() {
@@ -30,13 +31,19 @@ record TimedTransfer(double seconds, int bytes, long retransmissions, long timeo
 
     /** Connects A to B, moves {@code size} bytes (content from {@code seed}), closes, and lets both ends settle. */
     static TimedTransfer run(TwoStacks net, int size, long seed) throws Exception {
+        return run(net, size, seed, 0);
+    }
+
+    /** Like {@link #run(TwoStacks, int, long)}, with SO_RCVBUF {@code receiveBuffer} on B's listener if positive. */
+    static TimedTransfer run(TwoStacks net, int size, long seed, int receiveBuffer) throws Exception {
         BsdSockets a = net.socketsA;
         BsdSockets b = net.socketsB;
-        TcpTransferTest.Connected conn = TcpTransferTest.Connected.open(net, 4);
+        TcpTransferTest.Connected conn = TcpTransferTest.Connected.open(net, 4, receiveBuffer);
         int l = conn.listener();
         int c = conn.client();
         int s = conn.server();
         TcpConnection sender = net.a.tcp().connections().getFirst();
+        TcpConnection receiver = net.b.tcp().connections().getFirst();
         boolean sackUsed = sender.sackPermitted;
         TcpTransferTest.Pump pump = new TcpTransferTest.Pump(a, c, b, s, size, seed);
         long start = net.sim.clock().nanos();
@@ -52,7 +59,7 @@ record TimedTransfer(double seconds, int bytes, long retransmissions, long timeo
         long nanos = net.sim.clock().nanos() - start;
         assertArrayEquals(pump.sentDigest.digest(), pump.receivedDigest.digest(), "SHA-256 of the stream");
         TimedTransfer result = new TimedTransfer(nanos / 1e9, size, sender.sender().retransmissions(),
-                sender.sender().timeouts(), sackUsed, sender.sender().queue().limit());
+                sender.sender().timeouts(), sackUsed, sender.sender().queue().limit(), receiver.receiveBuffer());
         a.close(c);
         b.close(s);
         b.close(l);
