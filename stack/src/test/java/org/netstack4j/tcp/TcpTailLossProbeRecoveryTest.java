@@ -91,11 +91,15 @@ class TcpTailLossProbeRecoveryTest {
     @Test
     void aDsackForTheProbeShowsTheOriginalWasOnlyDelayed() {
         try (TcpPeer p = new TcpPeer(COVERAGE)) {
+            p.window = 32_768;
             int fd = probeAfter(p, 3); // segment 3 is late, not lost
             TcpSender snd = p.conn().sender();
             p.run(Duration.ofNanos(RTT));
             sack(p, 4); // the original arrives
-            sack(p, 4, new int[] {3, 4}); // then the probe: a D-SACK for it (RFC 2883)
+            // Then the probe: a D-SACK for it (RFC 2883), on an ACK that also opens the window (the receiving
+            // application read meanwhile), so that it is no pure duplicate and only the D-SACK tells.
+            p.window = 65_535;
+            sack(p, 4, new int[] {3, 4});
             twoMoreSegments(p, fd);
             assertEquals(0, p.counter(Counter.TCP_LOSS_PROBE_RECOVERY));
             assertEquals(Integer.MAX_VALUE, snd.slowStartThreshold(), "no reduction");
