@@ -67,15 +67,10 @@ final class ByteRangeQueue {
 
     /** Copies the {@code len} bytes found {@code offset} bytes after the front into {@code dst} at {@code index}. */
     void copy(int offset, ByteBuf dst, int index, int len) {
-        if (offset < 0 || len < 0 || offset + len > bytes) {
-            throw new IndexOutOfBoundsException("offset " + offset + " length " + len + " of " + bytes);
-        }
-        int i = 0;
-        int at = head;
-        while (offset >= lengths[at]) {
-            offset -= lengths[at];
-            at = (head + ++i) & (bufs.length - 1);
-        }
+        long where = locate(offset, len);
+        int i = (int) (where >>> 32);
+        int at = (head + i) & (bufs.length - 1);
+        offset = (int) where;
         while (len > 0) {
             int k = Math.min(len, lengths[at] - offset);
             // Into a pooled direct buffer this goes through dst's internal NIO view: no allocation.
@@ -94,6 +89,30 @@ final class ByteRangeQueue {
      * overwritten, and each slice holds its own reference to its buffer.
      */
     boolean slices(int offset, int len, CompositeByteBuf dst, int maxPieces) {
+        long where = locate(offset, len);
+        int first = (int) (where >>> 32);
+        int firstOffset = (int) where;
+        offset = firstOffset;
+        for (int left = len + firstOffset, n = 0; left > 0; n++) {
+            if (n == maxPieces) {
+                return false;
+            }
+            left -= lengths[(head + first + n) & (bufs.length - 1)];
+        }
+        for (int i = first; len > 0; i++, offset = 0) {
+            int at = (head + i) & (bufs.length - 1);
+            int k = Math.min(len, lengths[at] - offset);
+            dst.addComponent(true, bufs[at].retainedSlice(starts[at] + offset, k));
+            len -= k;
+        }
+        return true;
+    }
+
+    /**
+     * Finds the byte {@code offset} bytes after the front, checking that {@code len} bytes follow it: the index of
+     * its piece counted from the head (high half) and its offset in that piece (low half).
+     */
+    private long locate(int offset, int len) {
         if (offset < 0 || len < 0 || offset + len > bytes) {
             throw new IndexOutOfBoundsException("offset " + offset + " length " + len + " of " + bytes);
         }
@@ -103,21 +122,7 @@ final class ByteRangeQueue {
             offset -= lengths[at];
             at = (head + ++i) & (bufs.length - 1);
         }
-        int first = i;
-        int firstOffset = offset;
-        for (int left = len + offset, n = 0; left > 0; n++) {
-            if (n == maxPieces) {
-                return false;
-            }
-            left -= lengths[(head + first + n) & (bufs.length - 1)];
-        }
-        for (i = first, offset = firstOffset; len > 0; i++, offset = 0) {
-            at = (head + i) & (bufs.length - 1);
-            int k = Math.min(len, lengths[at] - offset);
-            dst.addComponent(true, bufs[at].retainedSlice(starts[at] + offset, k));
-            len -= k;
-        }
-        return true;
+        return (long) i << 32 | offset;
     }
 
     /**

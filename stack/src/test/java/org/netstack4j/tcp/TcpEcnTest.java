@@ -148,6 +148,20 @@ class TcpEcnTest {
         }
     }
 
+    /**
+     * Switches the accepted connection {@code fd} to Reno (RFC 3168's reaction is Reno's halving; CUBIC, the linux
+     * default, would reduce by its beta of 0.7) without Nagle, and sends four full segments; returns its sender.
+     */
+    private static TcpSender fourSegmentsOutWithReno(TcpPeer p, int fd) {
+        p.api.setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, 1);
+        p.api.setsockoptString(fd, IPPROTO_TCP, org.netstack4j.socket.SocketConstants.TCP_CONGESTION, "reno");
+        p.api.send(fd, TcpPeer.bytes(4 * 1460), 0, 4 * 1460, 0);
+        for (int i = 0; i < 4; i++) {
+            take(p);
+        }
+        return p.conn().sender();
+    }
+
     @Test
     @Checks({"SHLD-8"})
     void senderHalvesOncePerWindowAndSignalsCwr() {
@@ -155,14 +169,7 @@ class TcpEcnTest {
         try (TcpPeer p = new TcpPeer(COVERAGE, TcpProfile.LINUX.withRobustness(TcpRobustness.LINUX.withEcn(2))
                 .withReductionBase(ReductionBase.FLIGHT_SIZE))) {
             int fd = passiveEcnOpen(p, true);
-            p.api.setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, 1);
-            // RFC 3168's reaction is Reno's halving; CUBIC (the linux default) would reduce by its beta of 0.7.
-            p.api.setsockoptString(fd, IPPROTO_TCP, org.netstack4j.socket.SocketConstants.TCP_CONGESTION, "reno");
-            TcpSender snd = p.conn().sender();
-            p.api.send(fd, TcpPeer.bytes(4 * 1460), 0, 4 * 1460, 0);
-            for (int i = 0; i < 4; i++) {
-                take(p);
-            }
+            TcpSender snd = fourSegmentsOutWithReno(p, fd);
             int cwnd = snd.congestionWindow();
             p.send(ACK | ECE, 1, 1 + 1460);
             int halved = Math.max(3 * 1460 / 2, 2 * 1460);
@@ -189,13 +196,7 @@ class TcpEcnTest {
         try (TcpPeer p = peer(2)) {
             assertEquals(ReductionBase.CWND, p.profile.reductionBase());
             int fd = passiveEcnOpen(p, true);
-            p.api.setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, 1);
-            p.api.setsockoptString(fd, IPPROTO_TCP, org.netstack4j.socket.SocketConstants.TCP_CONGESTION, "reno");
-            TcpSender snd = p.conn().sender();
-            p.api.send(fd, TcpPeer.bytes(4 * 1460), 0, 4 * 1460, 0);
-            for (int i = 0; i < 4; i++) {
-                take(p);
-            }
+            TcpSender snd = fourSegmentsOutWithReno(p, fd);
             assertEquals(10 * 1460, snd.congestionWindow(), "the initial window, a quarter of it unused");
             p.send(ACK | ECE, 1, 1 + 1460);
             assertEquals(5 * 1460, snd.slowStartThreshold(), "cwnd / 2, not FlightSize (3 segments) / 2");
