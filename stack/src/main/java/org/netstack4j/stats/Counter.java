@@ -118,6 +118,8 @@ public enum Counter {
     TCP_TIMEOUTS("TcpExt", "TCPTimeouts"),
     /** Tail loss probes sent (RFC 8985 section 7). */
     TCP_LOSS_PROBES("TcpExt", "TCPLossProbes"),
+    /** Losses repaired by a tail loss probe's retransmission, each answered by one window reduction (RFC 8985 7.4.2). */
+    TCP_LOSS_PROBE_RECOVERY("TcpExt", "TCPLossProbeRecovery"),
     /** Fast recoveries entered with SACK (RFC 6675, or RACK's RFC 8985 6.2). */
     TCP_SACK_RECOVERY("TcpExt", "TCPSackRecovery"),
     /** Fast recoveries entered without SACK (RFC 5681 3.2, RFC 6582). */

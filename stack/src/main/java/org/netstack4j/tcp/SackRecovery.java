@@ -26,6 +26,9 @@ import org.netstack4j.time.Pollable;
  * only what is marked lost (rules 1 and 2, not rule 3). The timer takes the tail loss probe's place while armed
  * (RFC 8985 section 8: the timers are exclusive).
  *
+ * <p>The probe's own loss detection (RFC 8985 7.4.2, {@link TailLossProbeEpisode}): when the ACKs show that the
+ * probe's retransmission repaired a lost segment, the window is reduced once, as Linux's tcp_process_tlp_ack does.
+ *
  * <p>With the profile's {@link TcpProfile#proportionalRateReduction()} (linux), cwnd during fast recovery is not
  * held at ssthresh: each ACK sets it to pipe + sndcnt from {@link ProportionalRateReduction} (RFC 6937), with
  * DeliveredData = change_in(SND.UNA) + change_in(SACKed bytes), so the same rule sends what PRR allows.
@@ -38,8 +41,8 @@ final class SackRecovery {
     private final TcpConnection c;
     /** The next {@link #output} sends the first lost segment whatever the pipe (RFC 6675 section 5 step 4.3). */
     private boolean retransmitFirst;
-    /** A probe was sent and no new data has been acknowledged since (one probe per tail, RFC 8985 7.3). */
-    private boolean probeOutstanding;
+    /** The current probe episode (RFC 8985 7.4.2); while it is open no further probe is sent. */
+    private final TailLossProbeEpisode probe = new TailLossProbeEpisode();
 
     SackRecovery(TcpConnection c) {
         this.c = c;
@@ -59,6 +62,7 @@ final class SackRecovery {
     private void beginAck(TcpInput seg) {
         boolean echoes = c.timestamps && seg.hasTimestamps && seg.tsEcr != 0;
         c.snd.rack.beginAck(c.layer.now(), echoes, seg.tsEcr - c.tsOffset);
+        probe.beginAck();
     }
 
     /** Takes the SACK blocks of an arriving ACK into the scoreboard; returns the bytes newly SACKed. */
@@ -67,6 +71,7 @@ final class SackRecovery {
                 && SeqNum.geq(seg.sackLeft[0], seg.sackLeft[1]) && SeqNum.leq(seg.sackRight[0], seg.sackRight[1]))) {
             // RFC 2883 section 4: a first block below the cumulative ACK, or inside the second block, is a D-SACK.
             c.snd.rack.dsack();
+            probe.dsack(seg.sackLeft[0], seg.sackRight[0]);
         }
         int newly = 0;
         for (int i = 0; i < seg.sackBlocks; i++) {
@@ -90,7 +95,6 @@ final class SackRecovery {
         // RFC 6937 section 3: DeliveredData = change_in(snd.una) + change_in(SACKd); SACKed bytes that the
         // cumulative ACK now covers were counted when they were SACKed.
         int deliveredData = acked + snd.board.sackedBytes() - sackedBefore;
-        probeOutstanding = false;
         long now = c.layer.now();
         snd.dupAcks = 0;
         if (snd.inRecovery) {
@@ -113,6 +117,8 @@ final class SackRecovery {
             // from the window the loss happened in, and the ACK that starts recovery does not grow cwnd (recovery
             // sets it from ssthresh anyway).
             detectLoss();
+            // After RACK: a recovery this ACK started ends the probe episode, so the window is not cut twice.
+            onProbeAck(seg.ack, false);
             if (!snd.inRecovery) {
                 snd.cc.onAck(acked, now, snd.rtt.srtt(), flightBefore);
             }
@@ -120,7 +126,10 @@ final class SackRecovery {
         reduceRate(deliveredData);
     }
 
-    /** An ACK that acknowledged nothing new ({@code classicDuplicate}: a duplicate by RFC 5681 section 2). */
+    /**
+     * An ACK that acknowledged nothing new ({@code classicDuplicate}: SEG.ACK = SND.UNA, no data, no FIN, the same
+     * window; a duplicate by RFC 5681 section 2 if data is outstanding).
+     */
     void onOldAck(TcpInput seg, boolean classicDuplicate) {
         TcpSender snd = c.snd;
         beginAck(seg);
@@ -132,7 +141,34 @@ final class SackRecovery {
             snd.dupAcks++;
         }
         detectLoss();
+        onProbeAck(seg.ack, classicDuplicate && newly == 0);
         reduceRate(newly);
+    }
+
+    /**
+     * RFC 8985 7.4.2 for an arriving ACK: if it shows that the probe's retransmission repaired a loss, congestion
+     * control hears of it once. Linux (tcp_process_tlp_ack) enters CWR with tcp_init_cwnd_reduction (ssthresh from
+     * the algorithm, here from {@link TcpConnection#reductionBase}: cwnd in the linux profile) and ends the
+     * reduction at once with tcp_end_cwnd_reduction, which sets cwnd = ssthresh; there is no PRR phase in between,
+     * so cwnd = ssthresh now is what Linux does, and the connection stays out of recovery (nothing is resent: the
+     * probe has delivered it). Counted as Linux's TCPLossProbeRecovery.
+     */
+    private void onProbeAck(int ack, boolean pureDuplicate) {
+        if (!probe.onAck(ack, pureDuplicate)) {
+            return;
+        }
+        TcpSender snd = c.snd;
+        c.layer.count(Counter.TCP_LOSS_PROBE_RECOVERY);
+        snd.cc.onLossRepairedByProbe(c.reductionBase(), snd.max - snd.una, c.layer.now());
+    }
+
+    /**
+     * The window was reduced for another reason (fast recovery, a timeout, ECN): the probe episode ends without a
+     * verdict (as Linux's tcp_init_cwnd_reduction and tcp_enter_loss clear tlp_high_seq), so that the window of
+     * data the probe was in is not reduced a second time.
+     */
+    void endProbeEpisode() {
+        probe.end();
     }
 
     /**
@@ -174,6 +210,7 @@ final class SackRecovery {
         int base = c.reductionBase();
         snd.cc.onEnterRecovery(base, c.layer.now(), false);
         snd.prr.start(base); // RecoverFS
+        probe.end();
         retransmitFirst = true;
         c.probeAt = Pollable.NEVER;
     }
@@ -239,7 +276,7 @@ final class SackRecovery {
         c.reorderAt = Pollable.NEVER; // RFC 8985 section 8: the RTO takes over
         snd.inLossRecovery = true;
         retransmitFirst = true;
-        probeOutstanding = false;
+        probe.end(); // the timeout's reduction covers the probe's window (the connection ended it already)
         c.probeAt = Pollable.NEVER;
         output();
     }
@@ -305,7 +342,7 @@ final class SackRecovery {
     void armProbe() {
         TcpSender snd = c.snd;
         long srtt = snd.rtt.srtt();
-        if (!c.profile.tailLossProbe() || active() || probeOutstanding || snd.una == snd.max || srtt < 0
+        if (!c.profile.tailLossProbe() || active() || probe.open() || snd.una == snd.max || srtt < 0
                 || !c.state.synchronizedState() || c.reorderAt != Pollable.NEVER) {
             c.probeAt = Pollable.NEVER;
             return;
@@ -321,20 +358,25 @@ final class SackRecovery {
 
     /**
      * The probe timeout fired (RFC 8985 7.3): send one new segment if the receive window allows, else the last
-     * segment again, so that the tail's loss draws SACKs instead of waiting for the RTO; then re-arm the RTO.
+     * segment again, so that the tail's loss draws SACKs instead of waiting for the RTO; then re-arm the RTO. The
+     * probe opens an episode (TLP.end_seq, TLP.is_retrans: RFC 8985 7.4.2) that its ACKs close.
      */
     void onProbeTimeout() {
         TcpSender snd = c.snd;
-        if (active() || snd.una == snd.max || !c.state.synchronizedState()) {
+        if (active() || probe.open() || snd.una == snd.max || !c.state.synchronizedState()) {
             return;
         }
-        probeOutstanding = true;
-        if (!c.sendNext(Math.min(snd.mss, snd.una + snd.wnd - snd.nxt))) {
+        if (c.sendNext(Math.min(snd.mss, snd.una + snd.wnd - snd.nxt))) {
+            probe.start(snd.max, false, 0, 0);
+        } else {
             int i = snd.board.lastUnsacked();
             if (i < 0) {
                 return;
             }
+            int start = snd.board.start(i);
+            int end = snd.board.end(i);
             retransmit(i, "TAIL_LOSS_PROBE");
+            probe.start(snd.max, true, start, end);
         }
         c.layer.count(Counter.TCP_LOSS_PROBES);
         c.retransmitAt = c.layer.now() + snd.rtt.rto();

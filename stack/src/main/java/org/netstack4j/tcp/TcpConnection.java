@@ -829,7 +829,7 @@ public final class TcpConnection extends DeadlineHeap.Entry {
             layer.signal(this);
         } else if (sackPermitted) {
             sackRecovery.onOldAck(seg, seg.ack == snd.una && seg.payloadLength == 0 && seg.window == snd.wnd
-                    && snd.una != snd.max && !seg.has(FIN));
+                    && !seg.has(FIN));
         } else if (seg.ack == snd.una && seg.payloadLength == 0 && seg.window == snd.wnd
                 && snd.una != snd.max && !seg.has(FIN)) {
             onDuplicateAck();
@@ -898,6 +898,7 @@ public final class TcpConnection extends DeadlineHeap.Entry {
      */
     private void onEcnCongestion() {
         snd.cc.onCongestionEcho(reductionBase(), snd.max - snd.una, layer.now());
+        sackRecovery.endProbeEpisode(); // this window is reduced: a probe's verdict must not reduce it again
     }
 
     /**
@@ -1401,6 +1402,9 @@ public final class TcpConnection extends DeadlineHeap.Entry {
                 } else {
                     snd.cc.onRetransmitTimeoutWithoutReduction(layer.now());
                 }
+                // As Linux's tcp_enter_loss: the timeout ends a tail loss probe episode (RFC 8985 7.4.2), whose
+                // verdict would otherwise reduce this window again once the retransmissions are acknowledged.
+                sackRecovery.endProbeEpisode();
                 snd.recover = snd.max; // RFC 6582 3.2 step 4 (after a timeout): no fast retransmit below this
                 snd.inRecovery = false;
                 snd.prr.end();

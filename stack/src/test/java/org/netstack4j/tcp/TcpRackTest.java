@@ -33,10 +33,10 @@ class TcpRackTest {
     private static final long MASK = 0xFFFF_FFFFL;
     private static final long MS = 1_000_000L;
     /** The path's round trip, also the handshake's: min_RTT = 10 ms, so reo_wnd = 2.5 ms per step. */
-    private static final long RTT = 10 * MS;
+    static final long RTT = 10 * MS;
 
     /** Active open with SACK (no timestamps) after a 10 ms handshake; returns the fd. */
-    private static int openWithSack(TcpPeer p) {
+    static int openWithSack(TcpPeer p) {
         int fd = p.connect();
         p.expect(SYN | (p.profile.robustness().ecn() == 1 ? org.netstack4j.wire.TcpSegment.ECE
                 | org.netstack4j.wire.TcpSegment.CWR : 0), 0, 0);
@@ -50,12 +50,12 @@ class TcpRackTest {
     }
 
     /** Relative sequence number of the start of segment {@code i} (data starts at 1). */
-    private static long seg(int i) {
+    static long seg(int i) {
         return 1 + (long) i * MSS;
     }
 
     /** An ACK of segment {@code ack} carrying SACK blocks given as segment ranges [from, to). */
-    private static void sack(TcpPeer p, int ack, int[]... ranges) {
+    static void sack(TcpPeer p, int ack, int[]... ranges) {
         List<SackBlock> blocks = new ArrayList<>();
         for (int[] r : ranges) {
             blocks.add(new SackBlock((p.iss + seg(r[0])) & MASK, (p.iss + seg(r[1])) & MASK));

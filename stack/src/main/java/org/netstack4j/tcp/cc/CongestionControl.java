@@ -89,4 +89,14 @@ public interface CongestionControl {
         onEnterRecovery(base, now, false);
         onExitRecovery(flight, now);
     }
+
+    /**
+     * A tail loss probe's retransmission repaired a loss (RFC 8985 7.4.2): reduce once as for a loss (ssthresh
+     * from {@code base}, see {@link ReductionBase}; CUBIC's beta and W_max) and end at cwnd = ssthresh at once, as
+     * Linux's tcp_process_tlp_ack (tcp_init_cwnd_reduction then tcp_end_cwnd_reduction); nothing is resent.
+     */
+    default void onLossRepairedByProbe(int base, int flight, long now) {
+        onEnterRecovery(base, now, false);
+        onExitRecovery(flight, now);
+    }
 }
