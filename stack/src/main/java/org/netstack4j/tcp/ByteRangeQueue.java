@@ -2,15 +2,15 @@ package org.netstack4j.tcp;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.CompositeByteBuf;
-import java.nio.ByteBuffer;
+import org.netstack4j.wire.DirectCopy;
 
 /**
  * A FIFO of byte ranges that live in other buffers: each piece is a buffer the queue holds one reference to, with
  * the index and length of its bytes in it. It replaces a {@code CompositeByteBuf} for the receiver's in-order
  * bytes and the sender's queue: adding a piece stores three values in ring arrays instead of allocating a
- * component (and, on receive, a slice), and reading copies through the buffer's internal NIO view instead of a
- * duplicate made per call, so a steady flow of segments allocates nothing here. The buffers' own indices are never touched, so a frame may back
- * several pieces. Owned by the stack's thread.
+ * component (and, on receive, a slice), and reading copies by address ({@link DirectCopy}) instead of through a
+ * NIO view made per buffer, so a steady flow of segments allocates nothing here. The buffers' own indices are
+ * never touched, so a frame may back several pieces. Owned by the stack's thread.
  */
 final class ByteRangeQueue {
     private ByteBuf[] bufs;
@@ -73,8 +73,8 @@ final class ByteRangeQueue {
         offset = (int) where;
         while (len > 0) {
             int k = Math.min(len, lengths[at] - offset);
-            // Into a pooled direct buffer this goes through dst's internal NIO view: no allocation.
-            bufs[at].getBytes(starts[at] + offset, dst, index, k);
+            // By address between direct buffers: Netty's getBytes would build dst's NIO view, an object per frame.
+            DirectCopy.copy(bufs[at], starts[at] + offset, dst, index, k);
             index += k;
             len -= k;
             offset = 0;
@@ -135,7 +135,7 @@ final class ByteRangeQueue {
         for (int i = 0; copied < n; i++) {
             int at = (head + i) & (bufs.length - 1);
             int k = Math.min(n - copied, lengths[at]);
-            copy(bufs[at], starts[at], dst, off + copied, k);
+            DirectCopy.copy(bufs[at], starts[at], dst, off + copied, k);
             copied += k;
         }
         if (!peek) {
@@ -193,19 +193,5 @@ final class ByteRangeQueue {
         starts = s;
         lengths = l;
         head = 0;
-    }
-
-    /**
-     * Copies without allocating where the buffer allows: Netty's absolute {@code getBytes} into an array makes a
-     * duplicate NIO buffer on every call for a pooled direct buffer (so that concurrent readers cannot disturb each
-     * other), whereas its internal NIO view is made once per buffer and read here with an absolute bulk get.
-     */
-    private static void copy(ByteBuf src, int index, byte[] dst, int off, int len) {
-        if (src.nioBufferCount() == 1) {
-            ByteBuffer nio = src.internalNioBuffer(index, len);
-            nio.get(nio.position(), dst, off, len);
-        } else {
-            src.getBytes(index, dst, off, len);
-        }
     }
 }

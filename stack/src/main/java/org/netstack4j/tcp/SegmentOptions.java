@@ -84,9 +84,15 @@ final class SegmentOptions {
         }
     }
 
-    /** Copies the area to absolute {@code index} of {@code buf}. */
+    /**
+     * Copies the area to absolute {@code index} of {@code buf}, a 32-bit word at a time (the area is always padded
+     * to whole words): a byte-array copy into a pooled direct buffer would build its NIO view, an object per frame.
+     */
     void writeTo(ByteBuf buf, int index) {
-        buf.setBytes(index, area, 0, length);
+        for (int i = 0; i < length; i += 4) {
+            buf.setInt(index + i, (area[i] & 0xFF) << 24 | (area[i + 1] & 0xFF) << 16 | (area[i + 2] & 0xFF) << 8
+                    | area[i + 3] & 0xFF);
+        }
     }
 
     private void putSackPermitted() {

@@ -17,9 +17,10 @@ public final class InternetChecksum {
     /**
      * All of the address space as one segment, to read a direct buffer's memory by address without a bounds
      * check or a view object per call; null where native access is not granted (then every buffer is read
-     * through its own accessors). The caller checks the bounds against the buffer first.
+     * through its own accessors). The caller checks the bounds against the buffer first. Shared with
+     * {@link DirectCopy}.
      */
-    private static final MemorySegment ADDRESS_SPACE = addressSpace();
+    static final MemorySegment ADDRESS_SPACE = addressSpace();
     private static final ValueLayout.OfLong BIG_ENDIAN_LONG =
             ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
     /** Below this, the buffer's own accessors are as fast and the direct path is not worth its checks. */
