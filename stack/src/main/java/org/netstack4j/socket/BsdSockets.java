@@ -702,7 +702,7 @@ public final class BsdSockets {
             }
         }
         if (s.listener != null) {
-            s.listener.lockBuffers(s.receiveBufferSet, s.sendBufferSet);
+            s.listener.setBuffers(s.receiveBuffer, s.receiveBufferSet, s.sendBuffer, s.sendBufferSet);
         }
     }
 

@@ -9,8 +9,11 @@ package org.netstack4j.tcp;
  * the window shift was always chosen for the largest buffer (RFC 7323 2.2), so the peer can be offered all of it.
  *
  * <p>The receiver's RTT comes from timestamps when both sides use them (now minus the TSecr of a full-sized segment,
- * in whole timestamp ticks and at least one, averaged with weight 1/8), else from how long one window of data takes
- * to arrive (the smallest such time). Owned by the connection, on the stack's thread.
+ * in whole timestamp ticks and at least one, averaged with weight 1/8), else from how long a whole buffer's worth of
+ * new data takes to arrive (the smallest such time): the sender cannot have more than one window in flight, so that
+ * takes at least a round trip. "Full-sized" is measured against the largest segment the peer has sent (Linux's
+ * rcv_mss estimate), not our MSS: a peer behind a smaller path MTU never sends segments of our MSS. Owned by the
+ * connection, on the stack's thread.
  */
 final class ReceiveBufferTuning {
     /** Nanoseconds per timestamp tick (our TSval clock runs at 1 kHz, as Linux's). */
@@ -29,6 +32,8 @@ final class ReceiveBufferTuning {
     /** The last TSecr used for a sample (one sample per echoed value). */
     private int lastTsecr;
     private boolean haveTsecr;
+    /** The largest segment the peer has sent so far: what "full-sized" means for an RTT sample. */
+    private int largestSegment;
     /** Without timestamps: the sequence number that ends the window being timed, and when timing began. */
     private int windowEnd;
     private long windowStart = -1;
@@ -45,10 +50,12 @@ final class ReceiveBufferTuning {
 
     /**
      * A data segment of {@code length} bytes arrived carrying TSecr {@code tsecr} while our clock reads
-     * {@code tsNow} ticks: a sample if the segment is full-sized and echoes a value not used before.
+     * {@code tsNow} ticks: a sample if the segment is full-sized (as large as any the peer sent) and echoes a value
+     * not used before.
      */
-    void onTimestampEcho(int tsecr, int tsNow, int length, int mss) {
-        if (tsecr == 0 || (haveTsecr && tsecr == lastTsecr) || length < mss) {
+    void onTimestampEcho(int tsecr, int tsNow, int length) {
+        largestSegment = Math.max(largestSegment, length);
+        if (tsecr == 0 || (haveTsecr && tsecr == lastTsecr) || length < largestSegment) {
             return;
         }
         lastTsecr = tsecr;
@@ -60,8 +67,11 @@ final class ReceiveBufferTuning {
         }
     }
 
-    /** In-order data moved RCV.NXT to {@code nxt} with {@code window} offered (connections without timestamps). */
-    void onInOrderData(int nxt, int window, long now) {
+    /**
+     * In-order data moved RCV.NXT to {@code nxt} (connections without timestamps); {@code buffer} is the receive
+     * buffer's size, the most the sender can have had in flight: receiving that much more takes a round trip.
+     */
+    void onInOrderData(int nxt, int buffer, long now) {
         if (windowStart >= 0) {
             if (SeqNum.lt(nxt, windowEnd)) {
                 return;
@@ -71,7 +81,7 @@ final class ReceiveBufferTuning {
                 rtt = rtt == 0 ? sample : Math.min(rtt, sample);
             }
         }
-        windowEnd = nxt + Math.max(1, window);
+        windowEnd = nxt + Math.max(1, buffer);
         windowStart = now;
     }
 

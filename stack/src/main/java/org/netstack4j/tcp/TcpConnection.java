@@ -1038,9 +1038,9 @@ public final class TcpConnection extends DeadlineHeap.Entry {
             if (receiveTuning != null) {
                 // The receiver's RTT for buffer autotuning: from the echoed timestamp, else per window.
                 if (timestamps && seg.hasTimestamps) {
-                    receiveTuning.onTimestampEcho(seg.tsEcr, tsNow(), len, fullSegmentIn());
+                    receiveTuning.onTimestampEcho(seg.tsEcr, tsNow(), len);
                 } else {
-                    receiveTuning.onInOrderData(rcv.nxt, rcv.offered(), layer.now());
+                    receiveTuning.onInOrderData(rcv.nxt, rcv.queue.limit(), layer.now());
                 }
             }
         }

@@ -116,9 +116,14 @@ public final class TcpListener {
         return backlog;
     }
 
-    /** The user set SO_RCVBUF and/or SO_SNDBUF on the listening socket: connections inherit them untuned. */
-    public void lockBuffers(boolean receive, boolean send) {
-        receiveBufferLocked = receive;
-        sendBufferLocked = send;
+    /**
+     * The listening socket's buffer sizes for the connections it accepts from now on; those the user set
+     * ({@code receiveSet}, {@code sendSet}: SO_RCVBUF, SO_SNDBUF) are inherited untuned, as in Linux.
+     */
+    public void setBuffers(int receive, boolean receiveSet, int send, boolean sendSet) {
+        receiveBuffer = receive;
+        sendBuffer = send;
+        receiveBufferLocked = receiveSet;
+        sendBufferLocked = sendSet;
     }
 }

@@ -2,10 +2,15 @@ package org.netstack4j.tcp;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.netstack4j.socket.SocketConstants.AF_INET;
+import static org.netstack4j.socket.SocketConstants.SOCK_STREAM;
+import static org.netstack4j.socket.SocketConstants.SOL_SOCKET;
+import static org.netstack4j.socket.SocketConstants.SO_RCVBUF;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.netstack4j.link.FaultProfile;
+import org.netstack4j.socket.SockAddrIn;
 import org.netstack4j.stats.Counter;
 import org.netstack4j.testing.CaptureOnFailure;
 import org.netstack4j.testing.TwoStacks;
@@ -53,8 +58,8 @@ class TcpReceiveBufferAutotuningTest {
     void aReceiveBufferTheUserSetIsNeverTuned() throws Exception {
         long[] grown = new long[1];
         // SO_RCVBUF on B's listener, as a server would set it before listen(2): its connections inherit it.
-        TimedTransfer t = transfer(TcpProfile.LINUX, DEFAULT_BUFFER / 2, grown);
-        assertEquals(DEFAULT_BUFFER, t.receiveBuffer(), "SO_RCVBUF 64 KiB, doubled as Linux does, and kept");
+        TimedTransfer t = transfer(TcpProfile.LINUX, 48 * 1024, grown);
+        assertEquals(96 * 1024, t.receiveBuffer(), "SO_RCVBUF 48 KiB, doubled as Linux does, and kept");
         assertEquals(0, grown[0]);
         assertTrue(t.goodputBits() <= WINDOW_LIMITED_BITS, "the set window bounds the transfer: " + t);
     }
@@ -78,11 +83,11 @@ class TcpReceiveBufferAutotuningTest {
         // No RTT yet: nothing to measure against.
         assertEquals(DEFAULT_BUFFER, tuning.onConsumed(50_000, 20 * ms, DEFAULT_BUFFER, mss));
         // Full-sized segments echoing our timestamps 10 ticks old: RTT 10 ms; a repeated TSecr is no new sample.
-        tuning.onTimestampEcho(100, 110, mss, mss);
-        tuning.onTimestampEcho(100, 150, mss, mss);
+        tuning.onTimestampEcho(100, 110, mss);
+        tuning.onTimestampEcho(100, 150, mss);
         assertEquals(10 * ms, tuning.rtt());
-        // A short segment is no sample either (the sender may have waited to fill it).
-        tuning.onTimestampEcho(120, 200, 100, mss);
+        // A segment shorter than the peer's largest is no sample (the sender may have waited to fill it).
+        tuning.onTimestampEcho(120, 200, 100);
         assertEquals(10 * ms, tuning.rtt());
         // 25 ms after the measurement began, more than an RTT: 61 000 bytes read since, against 14 480 (10 segments)
         // the round trip before: 2 * 61 000 + 16 * 1448, plus twice that times the growth (61 000 - 14 480) / 14 480.
@@ -100,5 +105,45 @@ class TcpReceiveBufferAutotuningTest {
         assertEquals((int) expected2, tuning.onConsumed(50_000, 47 * ms, (int) expected2, mss));
         // A reading rate far beyond: capped at tcp_rmem[2].
         assertEquals(max, tuning.onConsumed(5_000_000, 60 * ms, (int) expected2, mss));
+    }
+
+    @Test
+    void withoutTimestampsTheRttIsTheTimeAWholeBufferOfNewDataTakes() {
+        long ms = 1_000_000;
+        ReceiveBufferTuning tuning = new ReceiveBufferTuning(TcpLayer.LINUX_TCP_RMEM_MAX);
+        tuning.onInOrderData(1_000, DEFAULT_BUFFER, 0); // timing starts: done when RCV.NXT passes 1 000 + 128 KiB
+        tuning.onInOrderData(60_000, DEFAULT_BUFFER, 2 * ms);
+        assertEquals(0, tuning.rtt(), "half a buffer later: no sample yet, however close the segments came");
+        tuning.onInOrderData(1_000 + DEFAULT_BUFFER, DEFAULT_BUFFER, 7 * ms);
+        assertEquals(7 * ms, tuning.rtt());
+        tuning.onInOrderData(1_000 + 3 * DEFAULT_BUFFER, DEFAULT_BUFFER, 9 * ms);
+        assertEquals(2 * ms, tuning.rtt(), "the smallest such time");
+    }
+
+    @Test
+    void segmentsSmallerThanOurMssStillGiveSamples() {
+        // A peer behind a 1500-byte path sends 1448-byte segments to a stack whose own MSS is 65 468.
+        ReceiveBufferTuning tuning = new ReceiveBufferTuning(TcpLayer.LINUX_TCP_RMEM_MAX);
+        tuning.onTimestampEcho(500, 503, 1448);
+        assertEquals(3_000_000, tuning.rtt());
+    }
+
+    @Test
+    void soRcvbufSetOnAListeningSocketReachesTheConnectionsItAccepts() {
+        try (TwoStacks net = TwoStacks.create(null)) {
+            org.netstack4j.socket.BsdSockets a = net.socketsA;
+            org.netstack4j.socket.BsdSockets b = net.socketsB;
+            int l = b.socket(AF_INET, SOCK_STREAM, 0);
+            b.bind(l, new SockAddrIn(TwoStacks.B, 80));
+            b.listen(l, 4);
+            b.setsockopt(l, SOL_SOCKET, SO_RCVBUF, 48 * 1024); // after listen(2)
+            int c = a.socket(AF_INET, SOCK_STREAM, 0);
+            a.connect(c, new SockAddrIn(TwoStacks.B, 80));
+            int s = b.accept(l).fd();
+            assertEquals(96 * 1024, b.getsockopt(s, SOL_SOCKET, SO_RCVBUF), "the size set on the listener, doubled");
+            TcpConnection accepted = net.b.tcp().connections().getFirst();
+            assertEquals(96 * 1024, accepted.receiveBuffer());
+            assertTrue(accepted.receiveBufferLocked, "and not tuned");
+        }
     }
 }
