@@ -68,9 +68,13 @@ public final class TcpReceiver {
         return offered();
     }
 
-    /** The window currently offered, without updating it. */
+    /**
+     * The window currently offered, without updating it: up to the right edge advertised, which stays where it
+     * is even if the buffer was made smaller since (SO_RCVBUF lowered): RFC 9293 3.8.6.2.2 does not let a receiver
+     * shrink the window, and Linux keeps the edge. Only what the window field can carry bounds it.
+     */
     int offered() {
-        return Math.max(0, Math.min(maxWindow(), advertisedRight - nxt));
+        return (int) Math.max(0, Math.min((long) MAX_UNSCALED_WINDOW << (wscaleOk ? wscale : 0), advertisedRight - nxt));
     }
 
     /**

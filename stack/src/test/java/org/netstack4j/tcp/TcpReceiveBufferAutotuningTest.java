@@ -146,4 +146,28 @@ class TcpReceiveBufferAutotuningTest {
             assertTrue(accepted.receiveBufferLocked, "and not tuned");
         }
     }
+
+    @Test
+    void loweringSoRcvbufOnALiveConnectionKeepsTheEdgeAlreadyOffered() {
+        try (TwoStacks net = TwoStacks.create(null)) {
+            org.netstack4j.socket.BsdSockets a = net.socketsA;
+            org.netstack4j.socket.BsdSockets b = net.socketsB;
+            int l = b.socket(AF_INET, SOCK_STREAM, 0);
+            b.bind(l, new SockAddrIn(TwoStacks.B, 80));
+            b.listen(l, 4);
+            int c = a.socket(AF_INET, SOCK_STREAM, 0);
+            a.connect(c, new SockAddrIn(TwoStacks.B, 80));
+            int s = b.accept(l).fd();
+            TcpConnection accepted = net.b.tcp().connections().getFirst();
+            int offered = accepted.rcv.offered();
+            assertEquals(DEFAULT_BUFFER, offered);
+            b.setsockopt(s, SOL_SOCKET, SO_RCVBUF, 2048);
+            assertEquals(offered, accepted.rcv.offered(), "no shrinking (RFC 9293 3.8.6.2.2)");
+            // A sends 64 KiB, all inside the edge it was given: B takes it all, unread, although its buffer is 4 KiB.
+            a.write(c, new byte[65_536], 0, 65_536);
+            net.sim.runFor(java.time.Duration.ofSeconds(1));
+            assertEquals(65_536, accepted.readable());
+            assertTrue(accepted.rcv.offered() >= offered - 65_536, "the right edge did not move left");
+        }
+    }
 }
