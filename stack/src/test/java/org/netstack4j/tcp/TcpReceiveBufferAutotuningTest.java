@@ -128,18 +128,27 @@ class TcpReceiveBufferAutotuningTest {
         assertEquals(3_000_000, tuning.rtt());
     }
 
+    /**
+     * A blocking connection from A to B's port 80: B listens, {@code afterListen} gets the listening fd, A connects,
+     * B accepts; returns A's and B's connected fds.
+     */
+    private static int[] connectAndAccept(TwoStacks net, java.util.function.IntConsumer afterListen) {
+        org.netstack4j.socket.BsdSockets a = net.socketsA;
+        org.netstack4j.socket.BsdSockets b = net.socketsB;
+        int l = b.socket(AF_INET, SOCK_STREAM, 0);
+        b.bind(l, new SockAddrIn(TwoStacks.B, 80));
+        b.listen(l, 4);
+        afterListen.accept(l);
+        int c = a.socket(AF_INET, SOCK_STREAM, 0);
+        a.connect(c, new SockAddrIn(TwoStacks.B, 80));
+        return new int[] {c, b.accept(l).fd()};
+    }
+
     @Test
     void soRcvbufSetOnAListeningSocketReachesTheConnectionsItAccepts() {
         try (TwoStacks net = TwoStacks.create(null)) {
-            org.netstack4j.socket.BsdSockets a = net.socketsA;
             org.netstack4j.socket.BsdSockets b = net.socketsB;
-            int l = b.socket(AF_INET, SOCK_STREAM, 0);
-            b.bind(l, new SockAddrIn(TwoStacks.B, 80));
-            b.listen(l, 4);
-            b.setsockopt(l, SOL_SOCKET, SO_RCVBUF, 48 * 1024); // after listen(2)
-            int c = a.socket(AF_INET, SOCK_STREAM, 0);
-            a.connect(c, new SockAddrIn(TwoStacks.B, 80));
-            int s = b.accept(l).fd();
+            int s = connectAndAccept(net, l -> b.setsockopt(l, SOL_SOCKET, SO_RCVBUF, 48 * 1024))[1]; // after listen
             assertEquals(96 * 1024, b.getsockopt(s, SOL_SOCKET, SO_RCVBUF), "the size set on the listener, doubled");
             TcpConnection accepted = net.b.tcp().connections().getFirst();
             assertEquals(96 * 1024, accepted.receiveBuffer());
@@ -152,12 +161,9 @@ class TcpReceiveBufferAutotuningTest {
         try (TwoStacks net = TwoStacks.create(null)) {
             org.netstack4j.socket.BsdSockets a = net.socketsA;
             org.netstack4j.socket.BsdSockets b = net.socketsB;
-            int l = b.socket(AF_INET, SOCK_STREAM, 0);
-            b.bind(l, new SockAddrIn(TwoStacks.B, 80));
-            b.listen(l, 4);
-            int c = a.socket(AF_INET, SOCK_STREAM, 0);
-            a.connect(c, new SockAddrIn(TwoStacks.B, 80));
-            int s = b.accept(l).fd();
+            int[] fds = connectAndAccept(net, l -> { });
+            int c = fds[0];
+            int s = fds[1];
             TcpConnection accepted = net.b.tcp().connections().getFirst();
             int offered = accepted.rcv.offered();
             assertEquals(DEFAULT_BUFFER, offered);
