@@ -111,7 +111,7 @@ public final class ArpCache {
 
     private void learn(int ip, Entry e, long mac) {
         e.mac = mac;
-        e.expires = stack.clock().nanos() + lifetime;
+        e.expires = stack.now() + lifetime;
         earliest = Math.min(earliest, e.expires);
         e.requestsSent = 0;
         ByteBuf f;
@@ -139,7 +139,7 @@ public final class ArpCache {
             stack.transmitFrame(frame);
             return;
         }
-        long now = stack.clock().nanos();
+        long now = stack.now();
         Entry e = lastEntry != null && lastHop == nextHop ? lastEntry : entries.get(nextHop);
         if (e != null) {
             lastHop = nextHop;
@@ -249,7 +249,7 @@ public final class ArpCache {
     /** The MAC known for {@code ip}, or null when unresolved or expired. */
     public MacAddress lookup(Ipv4Address ip) {
         Entry e = entries.get(ip.bits());
-        return e != null && e.resolved() && stack.clock().nanos() < e.expires ? new MacAddress(e.mac) : null;
+        return e != null && e.resolved() && stack.now() < e.expires ? new MacAddress(e.mac) : null;
     }
 
     /** Number of entries, resolved or not. */

@@ -62,7 +62,7 @@ public final class IcmpLayer {
             case IcmpPacket.TYPE_ECHO_REPLY -> {
                 stack.counters().inc(Counter.ICMP_IN_ECHO_REPS);
                 echoListener.echoReply(new Ipv4Address(ip.source()), icmp.identifier(), icmp.sequence(),
-                        icmp.payloadLength(), stack.clock().nanos());
+                        icmp.payloadLength(), stack.now());
             }
             case IcmpPacket.TYPE_DEST_UNREACHABLE -> {
                 stack.counters().inc(Counter.ICMP_IN_DEST_UNREACHS);
@@ -158,7 +158,7 @@ public final class IcmpLayer {
     public void sendReassemblyTimeExceeded(ByteBuf firstFragmentQuote) {
         Ipv4Packet ip = quoted.wrap(firstFragmentQuote, 0, firstFragmentQuote.readableBytes());
         int source = ip.source();
-        if (isUnicast(source) && errorLimit.tryTake(stack.clock().nanos())) {
+        if (isUnicast(source) && errorLimit.tryTake(stack.now())) {
             stack.counters().inc(Counter.ICMP_OUT_TIME_EXCDS);
             sendError(IcmpPacket.TYPE_TIME_EXCEEDED, IcmpPacket.CODE_REASSEMBLY_TIME_EXCEEDED, firstFragmentQuote,
                     0, firstFragmentQuote.readableBytes(), source);
@@ -183,7 +183,7 @@ public final class IcmpLayer {
                 return false;
             }
         }
-        if (!errorLimit.tryTake(stack.clock().nanos())) {
+        if (!errorLimit.tryTake(stack.now())) {
             stack.counters().inc(Counter.ICMP_OUT_RATE_LIMITED);
             return false;
         }

@@ -82,7 +82,7 @@ public final class Reassembler {
         }
         Partial p = partials.get(key);
         if (p == null) {
-            p = new Partial(stack.clock().nanos() + timeout);
+            p = new Partial(stack.now() + timeout);
             partials.put(key, p);
         }
         if (last) {

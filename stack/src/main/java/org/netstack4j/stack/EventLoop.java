@@ -161,7 +161,7 @@ public final class EventLoop implements StackDriver, AutoCloseable {
             } else if (item instanceof VerifiedFrame v) {
                 stack.receive(v.frame(), true);
             } else {
-                ((Runnable) item).run();
+                stack.runEvent((Runnable) item);
             }
         }
     }

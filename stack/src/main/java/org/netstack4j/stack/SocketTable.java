@@ -28,7 +28,7 @@ public final class SocketTable {
     /** Snapshots the sockets of {@code stack}; call on its thread. */
     public static SocketTable of(NetStack stack) {
         List<Row> rows = new ArrayList<>();
-        long now = stack.clock().nanos();
+        long now = stack.now();
         for (TcpListener l : stack.tcp().listeners()) {
             rows.add(new Row("tcp", "LISTEN", l.acceptQueueLength(), l.backlog(),
                     addr(l.localIp(), l.localPort()), "*:*", ""));

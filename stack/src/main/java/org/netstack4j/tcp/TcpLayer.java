@@ -123,7 +123,7 @@ public final class TcpLayer {
     }
 
     long now() {
-        return stack.clock().nanos();
+        return stack.now();
     }
 
     void count(Counter c) {
