@@ -123,7 +123,18 @@ public enum Counter {
     /** Fast recoveries entered with SACK (RFC 6675, or RACK's RFC 8985 6.2). */
     TCP_SACK_RECOVERY("TcpExt", "TCPSackRecovery"),
     /** Fast recoveries entered without SACK (RFC 5681 3.2, RFC 6582). */
-    TCP_RENO_RECOVERY("TcpExt", "TCPRenoRecovery");
+    TCP_RENO_RECOVERY("TcpExt", "TCPRenoRecovery"),
+    /**
+     * Reductions of fast recovery undone because D-SACKs reported every retransmission of it as a duplicate (RFC
+     * 3708; Linux's tcp_try_undo_dsack).
+     */
+    TCP_DSACK_UNDO("TcpExt", "TCPDSACKUndo"),
+    /**
+     * Reductions of a retransmission timeout undone because D-SACKs reported every retransmission after it as a
+     * duplicate. Linux counts TCPLossUndo when the undo comes while still in its loss state, and a D-SACK undo after
+     * that as TCPDSACKUndo; here every undone timeout reduction counts as TCPLossUndo.
+     */
+    TCP_LOSS_UNDO("TcpExt", "TCPLossUndo");
 
     private final String group;
     private final String label;

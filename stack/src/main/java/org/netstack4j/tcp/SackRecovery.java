@@ -32,6 +32,10 @@ import org.netstack4j.time.Pollable;
  * <p>With the profile's {@link TcpProfile#proportionalRateReduction()} (linux), cwnd during fast recovery is not
  * held at ssthresh: each ACK sets it to pipe + sndcnt from {@link ProportionalRateReduction} (RFC 6937), with
  * DeliveredData = change_in(SND.UNA) + change_in(SACKed bytes), so the same rule sends what PRR allows.
+ *
+ * <p>With the profile's {@link TcpProfile#dsackUndo()} (linux) a reduction by fast recovery or a timeout opens an
+ * undo episode ({@link ReductionUndo}, RFC 3708): the D-SACKs of its retransmissions are counted, and when every
+ * one has been reported as a duplicate the reduction is undone once no recovery is under way any more.
  */
 final class SackRecovery {
     /** RFC 8985 7.2: WCDelAckT, the worst-case delayed-ACK time added when one segment is in flight. */
@@ -43,6 +47,8 @@ final class SackRecovery {
     private boolean retransmitFirst;
     /** The current probe episode (RFC 8985 7.4.2); while it is open no further probe is sent. */
     private final TailLossProbeEpisode probe = new TailLossProbeEpisode();
+    /** The retransmissions of the last undoable reduction and what D-SACKs said of them (RFC 3708). */
+    private final ReductionUndo undo = new ReductionUndo();
 
     SackRecovery(TcpConnection c) {
         this.c = c;
@@ -72,6 +78,7 @@ final class SackRecovery {
             // RFC 2883 section 4: a first block below the cumulative ACK, or inside the second block, is a D-SACK.
             c.snd.rack.dsack();
             probe.dsack(seg.sackLeft[0], seg.sackRight[0]);
+            undo.dsack(seg.sackLeft[0], seg.sackRight[0]);
         }
         int newly = 0;
         for (int i = 0; i < seg.sackBlocks; i++) {
@@ -160,6 +167,7 @@ final class SackRecovery {
         TcpSender snd = c.snd;
         c.layer.count(Counter.TCP_LOSS_PROBE_RECOVERY);
         snd.cc.onLossRepairedByProbe(c.reductionBase(), snd.max - snd.una, c.layer.now());
+        undo.end(); // a proven loss: an earlier reduction must not be undone over this one
     }
 
     /**
@@ -169,6 +177,52 @@ final class SackRecovery {
      */
     void endProbeEpisode() {
         probe.end();
+    }
+
+    // ---------------------------------------------------------------- undo (RFC 3708, RFC 2883)
+
+    /**
+     * A reduction by fast recovery ({@code afterTimeout} false) or a timeout opens an undo episode where the profile
+     * has {@link TcpProfile#dsackUndo()}: the window before it is remembered, with ssthresh as Linux's
+     * tcp_current_ssthresh, max(ssthresh, 3/4 cwnd), and retransmissions still in flight count as the episode's
+     * (Linux's tcp_init_undo: "retransmission still in flight may cause DSACKs later").
+     */
+    private void startUndoEpisode(boolean afterTimeout, int priorCwnd, int priorSsthresh) {
+        if (!c.profile.dsackUndo()) {
+            return;
+        }
+        SackScoreboard board = c.snd.board;
+        undo.start(afterTimeout, priorCwnd, Math.max(priorSsthresh, priorCwnd / 2 + priorCwnd / 4));
+        for (int i = 0; i < board.size(); i++) {
+            if (board.retransmittedInFlight(i)) {
+                undo.retransmitted(board.start(i), board.end(i));
+            }
+        }
+    }
+
+    /**
+     * The ACK being processed carries ECN-Echo: congestion on the path, so the reduction in force stands (Linux
+     * clears prior_ssthresh on an ECE, and undo_marker when it enters CWR); its episode ends.
+     */
+    void keepReduction() {
+        undo.end();
+    }
+
+    /**
+     * After an ACK: if D-SACKs have now reported every retransmission of the episode as a duplicate (RFC 3708
+     * section 3), nothing was lost and the reduction answered reordering or delay: cwnd and ssthresh go back
+     * ({@link org.netstack4j.tcp.cc.CongestionControl#undo}), counted as Linux's TCPDSACKUndo, or TCPLossUndo for
+     * a timeout's. While a recovery is under way the undo waits for its end, as Linux's tcp_try_undo_dsack does in
+     * the open state: a retransmission that proves needed before then keeps the reduction (Linux would undo at
+     * once and enter recovery again for that loss, one reduction either way).
+     */
+    void undoIfSpurious() {
+        if (active() || !undo.spurious()) {
+            return;
+        }
+        c.snd.cc.undo(undo.priorCwnd(), undo.priorSsthresh());
+        c.layer.count(undo.afterTimeout() ? Counter.TCP_LOSS_UNDO : Counter.TCP_DSACK_UNDO);
+        undo.end();
     }
 
     /**
@@ -208,8 +262,11 @@ final class SackRecovery {
         snd.inRecovery = true;
         snd.recover = snd.max;
         int base = c.reductionBase();
+        int priorCwnd = snd.cc.cwnd();
+        int priorSsthresh = snd.cc.ssthresh();
         snd.cc.onEnterRecovery(base, c.layer.now(), false);
         snd.prr.start(base); // RecoverFS
+        startUndoEpisode(false, priorCwnd, priorSsthresh);
         probe.end();
         retransmitFirst = true;
         c.probeAt = Pollable.NEVER;
@@ -255,9 +312,11 @@ final class SackRecovery {
 
     /**
      * The retransmission timer expired: every un-SACKed segment is lost (with RACK: those sent long enough ago) and
-     * is resent as cwnd grows again.
+     * is resent as cwnd grows again. {@code reduced}: the timeout reduced the window, which was {@code priorCwnd}
+     * with {@code priorSsthresh} before (a new undo episode); otherwise an open episode goes on, as in Linux's
+     * tcp_enter_loss, which calls tcp_init_undo only where it reduces.
      */
-    void onRetransmitTimeout() {
+    void onRetransmitTimeout(boolean reduced, int priorCwnd, int priorSsthresh) {
         TcpSender snd = c.snd;
         if (snd.retransmits > 1) {
             // A second timeout in a row: the receiver may have reneged on its SACKs (RFC 2018 section 8,
@@ -273,6 +332,10 @@ final class SackRecovery {
             snd.board.markAllLost();
         }
         snd.prr.end();
+        if (reduced) {
+            // After the marking, as Linux: a retransmission now deemed lost no longer counts as in flight.
+            startUndoEpisode(true, priorCwnd, priorSsthresh);
+        }
         c.reorderAt = Pollable.NEVER; // RFC 8985 section 8: the RTO takes over
         snd.inLossRecovery = true;
         retransmitFirst = true;
@@ -321,6 +384,7 @@ final class SackRecovery {
         int len = e - s - (fin ? 1 : 0);
         snd.timing = false; // Karn (RFC 6298 section 3)
         snd.totalRetransmits++;
+        undo.retransmitted(s, e);
         c.layer.trace(c, c.state, c.state, cause);
         c.layer.sendSegment(c, ACK | (fin ? FIN : 0) | c.pushFlag(s, len, fin), s, s - snd.una, len);
         snd.prr.onSend(e - s);

@@ -359,6 +359,11 @@ public final class SackScoreboard {
         sentTime[j] = now;
     }
 
+    /** The segment at index {@code i} was resent and that copy counts as in flight (not SACKed, not lost again). */
+    boolean retransmittedInFlight(int i) {
+        return (flags[at(i)] & (SACKED | RETRANSMITTED)) == RETRANSMITTED;
+    }
+
     /** Start of the segment at index {@code i}. */
     int start(int i) {
         return start[at(i)];

@@ -834,8 +834,16 @@ public final class TcpConnection extends DeadlineHeap.Entry {
                 && snd.una != snd.max && !seg.has(FIN)) {
             onDuplicateAck();
         }
-        if (seg.has(ECE) && ecn.onEcho(snd.una, snd.max, snd.inRecovery)) {
-            onEcnCongestion();
+        if (seg.has(ECE) && ecn.ok) {
+            // Congestion on the path (RFC 3168 6.1.2): whatever reduction is in force stands, even if D-SACKs later
+            // show its retransmissions needless (Linux clears prior_ssthresh on an ECE); this ACK's own included.
+            sackRecovery.keepReduction();
+            if (ecn.onEcho(snd.una, snd.max, snd.inRecovery)) {
+                onEcnCongestion();
+            }
+        }
+        if (sackPermitted) {
+            sackRecovery.undoIfSpurious(); // RFC 3708: after the D-SACKs and the ECE of this ACK were taken in
         }
         // Window update (RFC 9293 3.10.7.4): only from a segment newer than the last one used.
         if (SeqNum.lt(snd.wl1, seg.seq) || (snd.wl1 == seg.seq && SeqNum.leq(snd.wl2, seg.ack))) {
@@ -1397,7 +1405,10 @@ public final class TcpConnection extends DeadlineHeap.Entry {
                 }
                 // RFC 5681 3.1 eq. 4 and RFC 6298 5.4-5.6: reduce, restart slow start, resend the first segment.
                 snd.timeouts++;
-                if (timeoutReduces()) {
+                int priorCwnd = snd.cc.cwnd();
+                int priorSsthresh = snd.cc.ssthresh();
+                boolean reduces = timeoutReduces();
+                if (reduces) {
                     snd.cc.onRetransmitTimeout(reductionBase(), layer.now());
                 } else {
                     snd.cc.onRetransmitTimeoutWithoutReduction(layer.now());
@@ -1411,7 +1422,7 @@ public final class TcpConnection extends DeadlineHeap.Entry {
                 snd.dupAcks = 0;
                 if (sackPermitted && snd.board.size() > 0) {
                     // With a scoreboard nothing goes back: what is SACKed stays delivered (RFC 6675 5.1).
-                    sackRecovery.onRetransmitTimeout();
+                    sackRecovery.onRetransmitTimeout(reduces, priorCwnd, priorSsthresh);
                     retransmitAt = layer.now() + snd.rtt.rto();
                     return;
                 }

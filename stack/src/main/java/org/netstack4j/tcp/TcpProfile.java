@@ -38,6 +38,9 @@ import org.netstack4j.tcp.cc.ReductionBase;
  * @param reductionBase        what ssthresh is taken from on a loss, a timeout or an ECN-Echo: FlightSize
  *                             (RFC 5681 3.1 eq. 4, RFC 9438 4.6) or cwnd (Linux: tcp_reno_ssthresh, CUBIC's
  *                             recalc_ssthresh, also on a timeout through tcp_enter_loss); see {@link ReductionBase}
+ * @param dsackUndo            with SACK, undo a reduction of fast recovery or a timeout once D-SACKs (RFC 2883)
+ *                             report every retransmission of it as a duplicate (RFC 3708, Experimental; Linux's
+ *                             tcp_try_undo_dsack), see {@link ReductionUndo}
  * @param robustness           challenge ACK limits, SYN cookies, ECN and path MTU settings
  */
 public record TcpProfile(String name, Duration minRto, Duration initialRto, Duration maxRto, Duration delayedAck,
@@ -45,19 +48,19 @@ public record TcpProfile(String name, Duration minRto, Duration initialRto, Dura
                          Duration msl, Duration finWait2Timeout, Duration keepaliveIdle, Duration keepaliveInterval,
                          int keepaliveProbes, CongestionControlKind congestionControl, IdlePolicy idlePolicy,
                          boolean sack, boolean tailLossProbe, boolean proportionalRateReduction,
-                         boolean rack, ReductionBase reductionBase, TcpRobustness robustness) {
+                         boolean rack, ReductionBase reductionBase, boolean dsackUndo, TcpRobustness robustness) {
 
     /** Linux's observable defaults. */
     public static final TcpProfile LINUX = new TcpProfile("linux", Duration.ofMillis(200), Duration.ofSeconds(1),
             Duration.ofSeconds(120), Duration.ofMillis(40), 16, 10, 6, 5, 15, Duration.ofSeconds(30),
             Duration.ofSeconds(60), Duration.ofSeconds(7200), Duration.ofSeconds(75), 9, CongestionControlKind.CUBIC,
-            IdlePolicy.RESTART_WINDOW, true, true, true, true, ReductionBase.CWND, TcpRobustness.LINUX);
+            IdlePolicy.RESTART_WINDOW, true, true, true, true, ReductionBase.CWND, true, TcpRobustness.LINUX);
 
     /** RFC-recommended values. */
     public static final TcpProfile RFC = new TcpProfile("rfc", Duration.ofSeconds(1), Duration.ofSeconds(1),
             Duration.ofSeconds(60), Duration.ofMillis(200), 0, 10, 6, 5, 15, Duration.ofMinutes(2),
             Duration.ofSeconds(60), Duration.ofSeconds(7200), Duration.ofSeconds(75), 9, CongestionControlKind.RENO,
-            IdlePolicy.NEW_CWV, true, false, false, false, ReductionBase.FLIGHT_SIZE, TcpRobustness.RFC);
+            IdlePolicy.NEW_CWV, true, false, false, false, ReductionBase.FLIGHT_SIZE, false, TcpRobustness.RFC);
 
     /** The profile called {@code name}; IllegalArgumentException naming the known ones otherwise. */
     public static TcpProfile named(String name) {
@@ -78,14 +81,15 @@ public record TcpProfile(String name, Duration minRto, Duration initialRto, Dura
         return new TcpProfile(name, minRto, initialRto, maxRto, delayedAck, quickAcks, initialWindow, synRetries,
                 synAckRetries, dataRetries, v, finWait2Timeout, keepaliveIdle, keepaliveInterval, keepaliveProbes,
                 congestionControl, idlePolicy, sack, tailLossProbe, proportionalRateReduction, rack, reductionBase,
-                robustness);
+                dsackUndo, robustness);
     }
 
     /** This profile with another default congestion control. */
     public TcpProfile withCongestionControl(CongestionControlKind v) {
         return new TcpProfile(name, minRto, initialRto, maxRto, delayedAck, quickAcks, initialWindow, synRetries,
                 synAckRetries, dataRetries, msl, finWait2Timeout, keepaliveIdle, keepaliveInterval, keepaliveProbes,
-                v, idlePolicy, sack, tailLossProbe, proportionalRateReduction, rack, reductionBase, robustness);
+                v, idlePolicy, sack, tailLossProbe, proportionalRateReduction, rack, reductionBase, dsackUndo,
+                robustness);
     }
 
     /** This profile with SACK offered and used, or not. */
@@ -93,21 +97,22 @@ public record TcpProfile(String name, Duration minRto, Duration initialRto, Dura
         return new TcpProfile(name, minRto, initialRto, maxRto, delayedAck, quickAcks, initialWindow, synRetries,
                 synAckRetries, dataRetries, msl, finWait2Timeout, keepaliveIdle, keepaliveInterval, keepaliveProbes,
                 congestionControl, idlePolicy, v, tailLossProbe, proportionalRateReduction, rack, reductionBase,
-                robustness);
+                dsackUndo, robustness);
     }
 
     /** This profile with tail loss probes on or off. */
     public TcpProfile withTailLossProbe(boolean v) {
         return new TcpProfile(name, minRto, initialRto, maxRto, delayedAck, quickAcks, initialWindow, synRetries,
                 synAckRetries, dataRetries, msl, finWait2Timeout, keepaliveIdle, keepaliveInterval, keepaliveProbes,
-                congestionControl, idlePolicy, sack, v, proportionalRateReduction, rack, reductionBase, robustness);
+                congestionControl, idlePolicy, sack, v, proportionalRateReduction, rack, reductionBase, dsackUndo,
+                robustness);
     }
 
     /** This profile with Proportional Rate Reduction (RFC 6937) in fast recovery, or RFC 6675 / RFC 6582 without. */
     public TcpProfile withProportionalRateReduction(boolean v) {
         return new TcpProfile(name, minRto, initialRto, maxRto, delayedAck, quickAcks, initialWindow, synRetries,
                 synAckRetries, dataRetries, msl, finWait2Timeout, keepaliveIdle, keepaliveInterval, keepaliveProbes,
-                congestionControl, idlePolicy, sack, tailLossProbe, v, rack, reductionBase, robustness);
+                congestionControl, idlePolicy, sack, tailLossProbe, v, rack, reductionBase, dsackUndo, robustness);
     }
 
     /** This profile with RACK loss detection (RFC 8985 section 6), or RFC 6675's DupThresh rule without. */
@@ -115,20 +120,30 @@ public record TcpProfile(String name, Duration minRto, Duration initialRto, Dura
         return new TcpProfile(name, minRto, initialRto, maxRto, delayedAck, quickAcks, initialWindow, synRetries,
                 synAckRetries, dataRetries, msl, finWait2Timeout, keepaliveIdle, keepaliveInterval, keepaliveProbes,
                 congestionControl, idlePolicy, sack, tailLossProbe, proportionalRateReduction, v, reductionBase,
-                robustness);
+                dsackUndo, robustness);
     }
 
     /** This profile taking ssthresh on a congestion signal from {@code v}: FlightSize (the RFCs) or cwnd (Linux). */
     public TcpProfile withReductionBase(ReductionBase v) {
         return new TcpProfile(name, minRto, initialRto, maxRto, delayedAck, quickAcks, initialWindow, synRetries,
                 synAckRetries, dataRetries, msl, finWait2Timeout, keepaliveIdle, keepaliveInterval, keepaliveProbes,
-                congestionControl, idlePolicy, sack, tailLossProbe, proportionalRateReduction, rack, v, robustness);
+                congestionControl, idlePolicy, sack, tailLossProbe, proportionalRateReduction, rack, v, dsackUndo,
+                robustness);
     }
 
     /** This profile with other robustness settings (the sysctl-like knobs of {@link TcpRobustness}). */
     public TcpProfile withRobustness(TcpRobustness v) {
         return new TcpProfile(name, minRto, initialRto, maxRto, delayedAck, quickAcks, initialWindow, synRetries,
                 synAckRetries, dataRetries, msl, finWait2Timeout, keepaliveIdle, keepaliveInterval, keepaliveProbes,
-                congestionControl, idlePolicy, sack, tailLossProbe, proportionalRateReduction, rack, reductionBase, v);
+                congestionControl, idlePolicy, sack, tailLossProbe, proportionalRateReduction, rack, reductionBase,
+                dsackUndo, v);
+    }
+
+    /** This profile undoing a reduction that D-SACKs prove spurious (RFC 3708), or not. */
+    public TcpProfile withDsackUndo(boolean v) {
+        return new TcpProfile(name, minRto, initialRto, maxRto, delayedAck, quickAcks, initialWindow, synRetries,
+                synAckRetries, dataRetries, msl, finWait2Timeout, keepaliveIdle, keepaliveInterval, keepaliveProbes,
+                congestionControl, idlePolicy, sack, tailLossProbe, proportionalRateReduction, rack, reductionBase, v,
+                robustness);
     }
 }

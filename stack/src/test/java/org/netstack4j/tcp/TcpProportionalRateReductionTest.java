@@ -95,6 +95,11 @@ class TcpProportionalRateReductionTest {
             fd = p.activeOpen();
         }
         assertEquals(sack, p.conn().sackPermitted());
+        return twentyInFlight(p, fd);
+    }
+
+    /** On the open connection {@code fd}, one round trip old: grows cwnd to 20 segments, segments 10-29 in flight. */
+    static Sent twentyInFlight(TcpPeer p, int fd) {
         Sent sent = new Sent(p);
         p.api.send(fd, TcpPeer.bytes(QUEUED * MSS), 0, QUEUED * MSS, 0);
         assertEquals(10, sent.take().size(), "the initial window");

@@ -75,6 +75,14 @@ public interface CongestionControl {
     void onRetransmitTimeoutWithoutReduction(long now);
 
     /**
+     * The last reduction (fast recovery or a timeout) proved spurious: D-SACKs reported every retransmission of it
+     * as a duplicate (RFC 3708 section 3). cwnd = max(cwnd, {@code priorCwnd}) and ssthresh = max(ssthresh,
+     * {@code priorSsthresh}), as Linux's tcp_undo_cwnd_reduction with tcp_reno_undo_cwnd; where cwnd goes back up,
+     * CUBIC also takes back W_max and its epoch as they were before the reduction (RFC 9438 4.9).
+     */
+    void undo(int priorCwnd, int priorSsthresh);
+
+    /**
      * The sender resumes after {@code idleNanos} without anything in flight (RFC 5681 4.1, RFC 7661);
      * {@code rto} is the current retransmission timeout.
      */

@@ -16,6 +16,8 @@ package org.netstack4j.tcp.cc;
  *       takes cwnd * beta instead ({@link ReductionBase}). W_max and cwnd_prior are cwnd before the reduction
  *       either way (sections 4.6 and 4.7; Linux's last_max_cwnd and prior_cwnd).</li>
  *   <li>Section 4.7: fast convergence: a loss below the previous W_max sets W_max = cwnd (1 + beta) / 2.</li>
+ *   <li>Section 4.9: a reduction that D-SACKs prove spurious is undone with the curve's state before it
+ *       ({@link #undo}).</li>
  * </ul>
  */
 public final class Cubic extends WindowControl {
@@ -38,6 +40,17 @@ public final class Cubic extends WindowControl {
     /** Start of the current congestion-avoidance epoch (ns), or -1 until its first ACK. */
     private long epochStart = -1;
     private long lastRtt;
+    /**
+     * The curve as it was before the last reduction, for {@link #undoReduction} (RFC 9438 4.9: W_max, K,
+     * epoch_start, W_est and cwnd_prior before the spurious congestion event); valid once {@link #saved}.
+     */
+    private double savedWMax;
+    private double savedCwndPrior;
+    private double savedOrigin;
+    private double savedK;
+    private double savedWEst;
+    private long savedEpochStart;
+    private boolean saved;
 
     /** A controller starting at the RFC 6928 initial window for {@code mss}. */
     public Cubic(int mss, int initialSegments, IdlePolicy idle) {
@@ -89,6 +102,13 @@ public final class Cubic extends WindowControl {
 
     @Override
     protected int reduce(int base, long now) {
+        savedWMax = wMax;
+        savedCwndPrior = cwndPrior;
+        savedOrigin = origin;
+        savedK = k;
+        savedWEst = wEst;
+        savedEpochStart = epochStart;
+        saved = true;
         double w = segments();
         // Section 4.7: fast convergence releases bandwidth for newer flows when the window keeps shrinking.
         wMax = w < wMax ? w * (1 + BETA) / 2 : w;
@@ -100,6 +120,26 @@ public final class Cubic extends WindowControl {
     @Override
     protected void restartEpoch() {
         epochStart = -1;
+    }
+
+    /**
+     * RFC 9438 4.9: after a spurious congestion event the curve continues as if the reduction had not happened:
+     * W_max, cwnd_prior, K, W_est and the epoch's start come back (the caller has restored cwnd and ssthresh).
+     * Linux's CUBIC restores cwnd only (tcp_reno_undo_cwnd) and keeps the W_max of the reduction.
+     */
+    @Override
+    protected void undoReduction() {
+        if (!saved) {
+            restartEpoch(); // reduced by the controller this one took over from (TCP_CONGESTION): nothing to restore
+            return;
+        }
+        wMax = savedWMax;
+        cwndPrior = savedCwndPrior;
+        origin = savedOrigin;
+        k = savedK;
+        wEst = savedWEst;
+        epochStart = savedEpochStart;
+        saved = false;
     }
 
     /** W_cubic(t) in segments for {@code t} seconds into the current epoch (RFC 9438 eq. 1). */

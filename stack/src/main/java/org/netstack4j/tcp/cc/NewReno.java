@@ -31,4 +31,9 @@ public final class NewReno extends WindowControl {
     protected void restartEpoch() {
         // NewReno has no epoch state.
     }
+
+    @Override
+    protected void undoReduction() {
+        // Only cwnd and ssthresh, which the caller restores.
+    }
 }

@@ -94,6 +94,9 @@ abstract class WindowControl implements CongestionControl {
     /** A new congestion-avoidance epoch starts (after recovery, a timeout or a reset). */
     protected abstract void restartEpoch();
 
+    /** The window is back where it was before the last {@link #reduce}: what that changed goes back too. */
+    protected abstract void undoReduction();
+
     @Override
     public void onEnterRecovery(int base, long now, boolean inflate) {
         ssthresh = reduce(base, now);
@@ -137,6 +140,15 @@ abstract class WindowControl implements CongestionControl {
     public void onRetransmitTimeoutWithoutReduction(long now) {
         cwnd = mss;
         restartEpoch();
+    }
+
+    @Override
+    public void undo(int priorCwnd, int priorSsthresh) {
+        if (cwnd < priorCwnd) {
+            cwnd = priorCwnd;
+            undoReduction();
+        }
+        ssthresh = Math.max(ssthresh, priorSsthresh);
     }
 
     @Override

@@ -1,0 +1,140 @@
+package org.netstack4j.tcp;
+
+import java.util.Arrays;
+
+/**
+ * Whether the D-SACKs of the peer prove a window reduction spurious (RFC 3708 section 3, with the D-SACKs of RFC
+ * 2883): the record of one undo episode, as Linux keeps it in undo_marker, undo_retrans, prior_cwnd and
+ * prior_ssthresh. An episode starts where fast recovery or a retransmission timeout reduces the window; it holds
+ * the window before the reduction and every retransmission of the episode, those still in flight when it began
+ * included (Linux's tcp_init_undo counts retrans_out). A D-SACK block that covers a retransmitted range whole
+ * reports that the receiver had it already, so that copy was not needed; once every retransmission is so reported,
+ * nothing was lost and the reduction answered reordering or delay, not congestion: {@link #spurious()}.
+ *
+ * <p>Unlike Linux, which counts D-SACKed segments below SND.UNA without checking that they were retransmitted
+ * (its "dumb counting"), each retransmission is kept as a range with the number of copies sent, and one D-SACK
+ * block takes back one copy of each range it covers: a D-SACK for data sent only once (a duplicate made by the
+ * network) or a second D-SACK for the same copy proves nothing. The arrays grow and are reused, so the steady state
+ * allocates nothing.
+ *
+ * <p>What is not undoable never starts an episode or ends the one open: an ECN-Echo (RFC 3168 6.1.2 is a congestion
+ * signal without a loss, and Linux's tcp_enter_cwr clears undo_marker) and a loss the tail loss probe repaired
+ * (RFC 8985 7.4.2, proven by the absence of a D-SACK).
+ */
+final class ReductionUndo {
+    /** An episode is open (Linux: undo_marker is set). */
+    private boolean open;
+    /** The episode began with a retransmission timeout rather than fast recovery. */
+    private boolean afterTimeout;
+    /** cwnd before the reduction (Linux prior_cwnd), bytes. */
+    private int priorCwnd;
+    /** ssthresh before the reduction (Linux prior_ssthresh), bytes. */
+    private int priorSsthresh;
+    /** Retransmitted ranges [start, end) of the episode with the copies of each not yet D-SACKed. */
+    private int[] starts = new int[8];
+    private int[] ends = new int[8];
+    private int[] copies = new int[8];
+    private int ranges;
+    /** Copies sent in the episode, and those no D-SACK has reported yet (Linux undo_retrans). */
+    private int sent;
+    private int unreported;
+
+    /**
+     * A reduction starts an episode, replacing any before it: {@code cwnd} and {@code ssthresh} are the window and
+     * threshold before it. {@code afterTimeout} for a retransmission timeout.
+     */
+    void start(boolean afterTimeout, int cwnd, int ssthresh) {
+        open = true;
+        this.afterTimeout = afterTimeout;
+        priorCwnd = cwnd;
+        priorSsthresh = ssthresh;
+        ranges = 0;
+        sent = 0;
+        unreported = 0;
+    }
+
+    /** The window was reduced in a way that must stand (ECN), or was undone: no episode is open any more. */
+    void end() {
+        open = false;
+    }
+
+    /** An episode is open. */
+    boolean open() {
+        return open;
+    }
+
+    /** The range [{@code start}, {@code end}) was sent again (or was in flight again when the episode began). */
+    void retransmitted(int start, int end) {
+        if (!open) {
+            return;
+        }
+        sent++;
+        unreported++;
+        for (int i = ranges - 1; i >= 0; i--) {
+            if (starts[i] == start && ends[i] == end) {
+                copies[i]++;
+                return;
+            }
+        }
+        if (ranges == starts.length) {
+            starts = Arrays.copyOf(starts, ranges * 2);
+            ends = Arrays.copyOf(ends, ranges * 2);
+            copies = Arrays.copyOf(copies, ranges * 2);
+        }
+        starts[ranges] = start;
+        ends[ranges] = end;
+        copies[ranges] = 1;
+        ranges++;
+    }
+
+    /**
+     * The ACK carries the D-SACK block [{@code left}, {@code right}) (RFC 2883 section 4): one copy of every
+     * retransmitted range it covers whole arrived as a duplicate.
+     */
+    void dsack(int left, int right) {
+        if (!open) {
+            return;
+        }
+        for (int i = 0; i < ranges; ) {
+            if (SeqNum.geq(starts[i], left) && SeqNum.leq(ends[i], right)) {
+                unreported--;
+                if (--copies[i] == 0) {
+                    ranges--;
+                    starts[i] = starts[ranges];
+                    ends[i] = ends[ranges];
+                    copies[i] = copies[ranges];
+                    continue;
+                }
+            }
+            i++;
+        }
+    }
+
+    /**
+     * RFC 3708 section 3: every retransmission of the episode has been reported as a duplicate, so none was needed
+     * (Linux: undo_marker set and undo_retrans 0; an episode with no retransmission yet proves nothing).
+     */
+    boolean spurious() {
+        return open && sent > 0 && unreported == 0;
+    }
+
+    /** The open episode began with a retransmission timeout (Linux counts its undo as TCPLossUndo). */
+    boolean afterTimeout() {
+        return afterTimeout;
+    }
+
+    /** cwnd before the reduction, bytes. */
+    int priorCwnd() {
+        return priorCwnd;
+    }
+
+    /** ssthresh before the reduction, bytes. */
+    int priorSsthresh() {
+        return priorSsthresh;
+    }
+
+    /** Retransmissions of the episode no D-SACK has reported yet. */
+    int unreported() {
+        return unreported;
+    }
+}
