@@ -28,8 +28,9 @@ import org.netstack4j.wire.TcpOption;
  * {@link TcpProportionalRateReductionTest}'s: cwnd 20 segments, segments 10-29 in flight; segment 10 is late, not
  * lost, so that 11, 12 and 13 are SACKed first and fast recovery resends it; then the original arrives, and
  * later its copy, which the receiver reports with a D-SACK. The linux profile undoes the reduction then (cwnd and
- * ssthresh as before it, CUBIC's curve too), once; a second retransmission without its D-SACK, the rfc profile or
- * an ECN-Echo keeps it. A timeout's reduction is undone the same way (TCPLossUndo).
+ * ssthresh as before it, CUBIC's curve too), once, and not before the recovery has ended; a second retransmission
+ * without its D-SACK (a probe's copy in flight when recovery began included), the rfc profile or an ECN-Echo keeps
+ * it. A timeout's reduction is undone the same way (TCPLossUndo).
  */
 class TcpDsackUndoTest {
     static final TransitionCoverage COVERAGE = new TransitionCoverage();
@@ -107,6 +108,24 @@ class TcpDsackUndoTest {
     }
 
     @Test
+    void aDsackDuringRecoveryUndoesWhenTheRecoveryEnds() {
+        try (TcpPeer p = new TcpPeer(COVERAGE)) {
+            Sent sent = twentyInFlight(p, true);
+            TcpSender snd = p.conn().sender();
+            segmentTenOvertaken(p, sent);
+            ack(p, 0, 14); // the original 10: SND.UNA moves, short of the recovery point
+            ack(p, 0, 14, new int[] {10, 11}); // its copy: every retransmission reported
+            assertTrue(snd.inRecovery());
+            assertEquals(CUBIC_REDUCED, snd.slowStartThreshold(), "not while recovery is under way");
+            assertEquals(0, p.counter(Counter.TCP_DSACK_UNDO));
+            everythingArrives(p);
+            assertEquals(20 * MSS, snd.congestionWindow(), "undone on the ACK that ends recovery");
+            assertEquals(Integer.MAX_VALUE, snd.slowStartThreshold());
+            assertEquals(1, p.counter(Counter.TCP_DSACK_UNDO));
+        }
+    }
+
+    @Test
     void twoRetransmissionsWithOneDsackKeepTheReduction() {
         try (TcpPeer p = new TcpPeer(COVERAGE)) {
             Sent sent = twentyInFlight(p, true);
@@ -128,6 +147,37 @@ class TcpDsackUndoTest {
             ack(p, 0, all, new int[] {10, 11}); // only 10's copy was a duplicate
             assertEquals(CUBIC_REDUCED, snd.slowStartThreshold(), "12 was lost: the reduction stands");
             assertEquals(cwnd, snd.congestionWindow());
+            assertEquals(0, p.counter(Counter.TCP_DSACK_UNDO));
+        }
+    }
+
+    /**
+     * A retransmission still in flight when the episode begins is one of its own (Linux's tcp_init_undo): here a tail
+     * loss probe's copy of segment 3, whose original was lost, so no D-SACK ever reports it.
+     */
+    @Test
+    void aProbeInFlightWhenRecoveryBeginsCountsAsTheEpisodes() {
+        try (TcpPeer p = new TcpPeer(COVERAGE)) {
+            int fd = TcpRackTest.openWithSack(p);
+            TcpSender snd = p.conn().sender();
+            p.api.send(fd, TcpPeer.bytes(4 * MSS), 0, 4 * MSS, 0);
+            for (int i = 0; i < 4; i++) {
+                assertEquals(TcpRackTest.seg(i), p.expect().seq());
+            }
+            p.run(Duration.ofNanos(TcpRackTest.RTT));
+            ack(p, 0, 1);
+            TcpPeer.Seg probe = p.await(Duration.ofSeconds(1));
+            assertEquals(TcpRackTest.seg(3), probe.seq(), "the probe resends the last segment");
+            p.run(Duration.ofNanos(TcpRackTest.RTT));
+            ack(p, 0, 1, new int[] {2, 3}); // 1 is late; RACK's reordering timer then marks it lost
+            TcpPeer.Seg r = p.await(Duration.ofMillis(50));
+            assertEquals(TcpRackTest.seg(1), r.seq());
+            assertTrue(snd.inRecovery());
+            int reduced = snd.slowStartThreshold();
+            ack(p, 0, 3); // the original 1
+            ack(p, 0, 4); // the probe's copy of 3: its original was lost
+            ack(p, 0, 4, new int[] {1, 2}); // the copy of 1 was a duplicate
+            assertEquals(reduced, snd.slowStartThreshold(), "the probe repaired a loss: the reduction stands");
             assertEquals(0, p.counter(Counter.TCP_DSACK_UNDO));
         }
     }
