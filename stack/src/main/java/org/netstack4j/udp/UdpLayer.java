@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import org.netstack4j.ipv4.Ipv4Layer;
 import org.netstack4j.socket.Errno;
+import org.netstack4j.stack.BufferFootprint;
 import org.netstack4j.stack.EphemeralPorts;
 import org.netstack4j.stack.NetStack;
 import org.netstack4j.stats.Counter;
@@ -62,8 +63,8 @@ public final class UdpLayer {
             }
             return;
         }
-        // Like Linux: a datagram is refused once the queue has reached SO_RCVBUF, so one may overshoot it.
-        if (ep.queuedBytes >= ep.receiveBuffer) {
+        // Like Linux: a datagram is refused once the memory queued has reached SO_RCVBUF, so one may overshoot it.
+        if (ep.queuedMemory >= ep.receiveBuffer) {
             ep.drops++;
             stack.counters().inc(Counter.UDP_RCVBUF_ERRORS);
             stack.counters().inc(Counter.UDP_IN_ERRORS);
@@ -74,6 +75,7 @@ public final class UdpLayer {
         ByteBuf payload = buf.retainedSlice(udp.payloadOffset(), len);
         ep.queue.add(new Datagram(ip.source(), udp.sourcePort(), payload));
         ep.queuedBytes += len;
+        ep.queuedMemory += BufferFootprint.of(payload);
         stack.counters().inc(Counter.UDP_IN_DATAGRAMS);
         stack.signalReadiness();
         if (ep.readinessSignal != null) {
@@ -227,6 +229,7 @@ public final class UdpLayer {
             return new Datagram(d.sourceIp(), d.sourcePort(), d.payload().retainedSlice());
         }
         ep.queuedBytes -= d.payload().readableBytes();
+        ep.queuedMemory -= BufferFootprint.of(d.payload());
         return d;
     }
 
@@ -266,6 +269,7 @@ public final class UdpLayer {
             d.payload().release();
         }
         ep.queuedBytes = 0;
+        ep.queuedMemory = 0;
         open.remove(ep);
     }
 
