@@ -29,6 +29,8 @@ public final class UdpEndpoint {
     long queuedMemory;
     long drops;
     Errno pendingError;
+    /** Takes each arriving datagram on the stack's thread instead of the queue; null for none. */
+    DatagramHandler handler;
     /** Signalled whenever a datagram or an error arrives; null for none. */
     org.netstack4j.stack.ReadinessSignal readinessSignal;
 

@@ -63,6 +63,12 @@ public final class UdpLayer {
             }
             return;
         }
+        if (ep.handler != null) {
+            stack.counters().inc(Counter.UDP_IN_DATAGRAMS);
+            ep.handler.onDatagram(ep, ip.source(), udp.sourcePort(), buf.slice(udp.payloadOffset(),
+                    udp.payloadLength()));
+            return;
+        }
         // Like Linux: a datagram is refused once the memory queued has reached SO_RCVBUF, so one may overshoot it.
         if (ep.queuedMemory >= ep.receiveBuffer) {
             ep.drops++;
@@ -251,12 +257,29 @@ public final class UdpLayer {
         }
     }
 
+    /**
+     * From now on hands each datagram arriving for {@code ep} to {@code handler} on this (the stack's) thread
+     * instead of queueing it; datagrams already queued go to it first, in order. A null handler queues again.
+     */
+    public void serve(UdpEndpoint ep, DatagramHandler handler) {
+        ep.handler = handler;
+        Datagram d;
+        while (handler != null && (d = receive(ep, false)) != null) {
+            try {
+                handler.onDatagram(ep, d.sourceIp(), d.sourcePort(), d.payload());
+            } finally {
+                d.payload().release();
+            }
+        }
+    }
+
     /** Closes the socket and releases its queue. */
     public void close(UdpEndpoint ep) {
         if (ep.closed) {
             return;
         }
         ep.closed = true;
+        ep.handler = null;
         if (ep.localPort != 0) {
             List<UdpEndpoint> list = byPort.get(ep.localPort);
             list.remove(ep);
