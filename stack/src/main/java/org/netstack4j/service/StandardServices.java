@@ -13,7 +13,8 @@ import org.netstack4j.socket.BsdSockets;
 /**
  * The classic small services a stack offers for testing: echo (RFC 862, port 7), discard (RFC 863, port 9),
  * daytime (RFC 867, port 13) over UDP and TCP, chargen (RFC 864, port 19) over TCP (echo, discard and chargen
- * over TCP run on the stack's own thread, see {@link StreamServer}), and a small HTTP/1.1
+ * over TCP, and echo and discard over UDP, run on the stack's own thread, see {@link StreamServer} and
+ * {@link UdpService#startOnStack}; daytime reads the wall clock, so it keeps threads of its own), and a small HTTP/1.1
  * server on port 80 whose {@code GET /bytes/N} returns N bytes (see {@link HttpBytesHandler}), and an
  * iperf3-compatible TCP server on port 5201 (see {@link Iperf3Service}).
  */
@@ -44,11 +45,11 @@ public final class StandardServices implements AutoCloseable {
             for (String n : names) {
                 switch (n) {
                     case "echo" -> {
-                        s.add(UdpService.start("echo", sockets, 7, data -> data));
+                        s.add(UdpService.startOnStack("echo", sockets, 7, data -> data));
                         s.add(StreamServer.start("echo", sockets.driver(), 7, echoHandler()));
                     }
                     case "discard" -> {
-                        s.add(UdpService.start("discard", sockets, 9, data -> null));
+                        s.add(UdpService.startOnStack("discard", sockets, 9, data -> null));
                         s.add(StreamServer.start("discard", sockets.driver(), 9, () -> DISCARD));
                     }
                     case "daytime" -> {

@@ -3,18 +3,22 @@ package org.netstack4j.service;
 import static org.netstack4j.socket.SocketConstants.AF_INET;
 import static org.netstack4j.socket.SocketConstants.SOCK_DGRAM;
 
+import io.netty.buffer.Unpooled;
 import java.util.function.Function;
 import org.netstack4j.socket.BsdSockets;
 import org.netstack4j.socket.Errno;
 import org.netstack4j.socket.ErrnoException;
 import org.netstack4j.socket.RecvResult;
 import org.netstack4j.socket.SockAddrIn;
+import org.netstack4j.udp.UdpLayer;
 import org.netstack4j.wire.Ipv4Address;
 
 /**
- * A small UDP server on one port, written against the BSD facade like any application: a virtual thread
- * loops on blocking {@code recvfrom} and answers each datagram with what the handler returns (nothing for
- * null). {@link #close()} closes the socket, which ends the loop.
+ * A small UDP server on one port that answers each datagram with what the handler returns (nothing for null).
+ * {@link #start} writes it against the BSD facade like any application: a virtual thread loops on blocking
+ * {@code recvfrom}. {@link #startOnStack} runs the handler on the stack's own thread as each datagram arrives
+ * ({@link BsdSockets#serveDatagramsOnStack}), without the two thread hand-offs per datagram; the handler must then
+ * be quick and must not block. {@link #close()} closes the socket, which ends either.
  */
 public final class UdpService implements AutoCloseable {
     private final String name;
@@ -23,22 +27,48 @@ public final class UdpService implements AutoCloseable {
     private final Thread thread;
     private volatile long served;
 
-    private UdpService(String name, BsdSockets sockets, int port, Function<byte[], byte[]> handler) {
+    private UdpService(String name, BsdSockets sockets, int port, Function<byte[], byte[]> handler,
+                       boolean onStack) {
         this.name = name;
         this.sockets = sockets;
         this.fd = sockets.socket(AF_INET, SOCK_DGRAM, 0);
         try {
             sockets.bind(fd, new SockAddrIn(Ipv4Address.ANY, port));
+            if (onStack) {
+                UdpLayer udp = sockets.driver().stack().udp();
+                sockets.serveDatagramsOnStack(fd, (ep, ip, sourcePort, payload) -> {
+                    served++;
+                    byte[] data = new byte[payload.readableBytes()];
+                    payload.getBytes(payload.readerIndex(), data);
+                    byte[] reply = handler.apply(data);
+                    if (reply != null) {
+                        // A reply that cannot be sent (no route, EMSGSIZE) is dropped, like a datagram.
+                        udp.send(ep, ip, sourcePort, Unpooled.wrappedBuffer(reply));
+                    }
+                });
+            }
         } catch (ErrnoException e) {
             sockets.close(fd);
             throw e;
         }
-        this.thread = Thread.ofVirtual().name("udp-" + name).start(() -> serve(handler));
+        this.thread = onStack ? null : Thread.ofVirtual().name("udp-" + name).start(() -> serve(handler));
     }
 
-    /** Starts {@code name} on {@code port}; throws ErrnoException if the port cannot be bound. */
+    /**
+     * Starts {@code name} on {@code port} on a thread of its own; throws ErrnoException if the port cannot be
+     * bound.
+     */
     public static UdpService start(String name, BsdSockets sockets, int port, Function<byte[], byte[]> handler) {
-        return new UdpService(name, sockets, port, handler);
+        return new UdpService(name, sockets, port, handler, false);
+    }
+
+    /**
+     * Starts {@code name} on {@code port} with {@code handler} running on the stack's thread, which it must not
+     * block; throws ErrnoException if the port cannot be bound.
+     */
+    public static UdpService startOnStack(String name, BsdSockets sockets, int port,
+                                          Function<byte[], byte[]> handler) {
+        return new UdpService(name, sockets, port, handler, true);
     }
 
     private void serve(Function<byte[], byte[]> handler) {
@@ -85,6 +115,9 @@ public final class UdpService implements AutoCloseable {
             sockets.close(fd);
         } catch (ErrnoException e) {
             // already closed
+        }
+        if (thread == null) {
+            return;
         }
         try {
             thread.join(2000);

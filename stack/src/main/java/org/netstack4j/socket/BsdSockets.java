@@ -18,6 +18,7 @@ import org.netstack4j.tcp.TcpInfo;
 import org.netstack4j.tcp.TcpState;
 import org.netstack4j.tcp.cc.CongestionControlKind;
 import org.netstack4j.udp.Datagram;
+import org.netstack4j.udp.DatagramHandler;
 import org.netstack4j.udp.UdpEndpoint;
 import org.netstack4j.wire.Ipv4Address;
 
@@ -510,6 +511,24 @@ public final class BsdSockets {
             return null;
         }));
         return done;
+    }
+
+    /**
+     * Serves the datagram socket {@code fd} on the stack's thread: each datagram arriving for it goes to
+     * {@code handler} there instead of to recvfrom (see {@link DatagramHandler}). close(fd) stops it.
+     */
+    public void serveDatagramsOnStack(int fd, DatagramHandler handler) {
+        Handle h = handle("serveDatagramsOnStack", fd);
+        if (h.udp == null) {
+            throw new ErrnoException("serveDatagramsOnStack", Errno.EOPNOTSUPP);
+        }
+        check("serveDatagramsOnStack", driver.call(() -> {
+            if (h.closed) {
+                return Errno.EBADF;
+            }
+            stack.udp().serve(h.udp, handler);
+            return null;
+        }));
     }
 
     /** shutdown(2): SHUT_RD, SHUT_WR or SHUT_RDWR on a connected stream socket. */

@@ -112,6 +112,11 @@ public enum Counter {
     /** D-SACKs sent for data already held out of order (RFC 2883). */
     TCP_DSACK_OFO_SENT("TcpExt", "TCPDSACKOfoSent"),
     /**
+     * Out-of-order segments dropped because the receive queue held as much memory as it may (Linux
+     * LINUX_MIB_TCPOFODROP); see {@code ReceiveQueue#memoryLimit}.
+     */
+    TCP_OFO_DROP("TcpExt", "TCPOFODrop"),
+    /**
      * Retransmission timer expiries with something outstanding, data or SYN (as Linux's TCPTimeouts, which counts
      * only the first of a run in the open state and the others as TCPSackFailures, TCPLossFailures, ...).
      */

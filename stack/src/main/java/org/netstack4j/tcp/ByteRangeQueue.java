@@ -2,6 +2,7 @@ package org.netstack4j.tcp;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.CompositeByteBuf;
+import org.netstack4j.stack.BufferFootprint;
 import org.netstack4j.wire.DirectCopy;
 
 /**
@@ -16,10 +17,14 @@ final class ByteRangeQueue {
     private ByteBuf[] bufs;
     private int[] starts;
     private int[] lengths;
+    /** Each piece's {@link BufferFootprint}, charged when added and returned when its buffer is released. */
+    private int[] charges;
     private int head;
     private int count;
     /** Bytes held in all pieces. */
     private int bytes;
+    /** Memory the held buffers keep alive: the sum of {@link #charges}. */
+    private long footprint;
 
     /** An empty queue with room for {@code pieces} pieces before it first grows (rounded up to a power of 2). */
     ByteRangeQueue(int pieces) {
@@ -27,6 +32,7 @@ final class ByteRangeQueue {
         bufs = new ByteBuf[capacity];
         starts = new int[capacity];
         lengths = new int[capacity];
+        charges = new int[capacity];
     }
 
     /** Bytes held. */
@@ -37,6 +43,22 @@ final class ByteRangeQueue {
     /** Pieces held. */
     int pieces() {
         return count;
+    }
+
+    /** Memory the held buffers keep alive ({@link BufferFootprint} of each piece's buffer). */
+    long footprint() {
+        return footprint;
+    }
+
+    /** The last piece's buffer, or null when empty. */
+    ByteBuf lastBuffer() {
+        return count == 0 ? null : bufs[(head + count - 1) & (bufs.length - 1)];
+    }
+
+    /** The index just after the last piece's bytes in its buffer; only meaningful when not empty. */
+    int lastEnd() {
+        int at = (head + count - 1) & (bufs.length - 1);
+        return starts[at] + lengths[at];
     }
 
     /**
@@ -55,6 +77,8 @@ final class ByteRangeQueue {
         bufs[at] = buf;
         starts[at] = index;
         lengths[at] = len;
+        charges[at] = BufferFootprint.of(buf);
+        footprint += charges[at];
         count++;
         bytes += len;
     }
@@ -173,6 +197,7 @@ final class ByteRangeQueue {
     private void removeHead() {
         ByteBuf b = bufs[head];
         bufs[head] = null;
+        footprint -= charges[head];
         head = (head + 1) & (bufs.length - 1);
         count--;
         b.release();
@@ -183,15 +208,18 @@ final class ByteRangeQueue {
         ByteBuf[] b = new ByteBuf[capacity];
         int[] s = new int[capacity];
         int[] l = new int[capacity];
+        int[] c = new int[capacity];
         for (int i = 0; i < count; i++) {
             int at = (head + i) & (bufs.length - 1);
             b[i] = bufs[at];
             s[i] = starts[at];
             l[i] = lengths[at];
+            c[i] = charges[at];
         }
         bufs = b;
         starts = s;
         lengths = l;
+        charges = c;
         head = 0;
     }
 }

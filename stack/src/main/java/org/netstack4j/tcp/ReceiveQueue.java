@@ -1,14 +1,23 @@
 package org.netstack4j.tcp;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import java.util.Map;
 import java.util.TreeMap;
+import org.netstack4j.stack.BufferFootprint;
 
 /**
  * The receiver's bytes: in-order data waiting for the application, and out-of-order segments kept until the
  * hole before them fills (RFC 9293 section 3.10.7.4, "seventh"). Payloads are retained slices of the frames
  * they arrived in, not copies. Out-of-order data is bounded by the receive window the caller enforces;
  * overlapping and duplicate bytes are trimmed so each byte is stored once.
+ *
+ * <p>Memory is bounded as well as bytes (Linux's truesize accounting, tcp_collapse and tcp_data_queue_ofo): a
+ * payload that would keep a buffer much larger than itself alive ({@link BufferFootprint}) is copied instead, in
+ * order into a small buffer of the queue's own that later such payloads fill up, out of order into one of its size;
+ * and an out-of-order segment that would take the queue past {@link #memoryLimit()} is dropped (the peer sends it
+ * again). So one-byte segments, or small frames read into 64 KiB buffers, cannot make a connection pin far more
+ * than twice its receive buffer.
  */
 public final class ReceiveQueue {
     /** In-order bytes: pieces of the frames they arrived in, each holding a reference to its frame. */
@@ -26,10 +35,27 @@ public final class ReceiveQueue {
     private final RecentArrivals recent = new RecentArrivals();
     /** {@link #heldOverlap} found nothing. */
     public static final long NO_OVERLAP = Long.MIN_VALUE;
+    /** Memory the queue may hold per byte of receive buffer (Linux: tcp_adv_win_scale 1 offers half of it). */
+    static final int MEMORY_PER_BUFFER_BYTE = 2;
+    /** Memory allowed beyond that, so that a tiny buffer still holds a few segments of a 64 KiB frame. */
+    static final int MEMORY_SLACK = 64 * 1024;
+    /** A payload is kept in its own buffer only if that buffer costs at most twice the payload and this. */
+    static final int KEEP_ALLOWANCE = 2 * BufferFootprint.PER_BUFFER;
+    /** Size of the queue's own buffers that small in-order payloads are copied into. */
+    static final int COALESCE_CHUNK = 4096;
 
-    /** A queue for a receive buffer of {@code limit} bytes (SO_RCVBUF). */
-    public ReceiveQueue(int limit) {
+    private final ByteBufAllocator alloc;
+    /** The queue's own buffer small in-order payloads go into (one reference is ours), or null. */
+    private ByteBuf coalesce;
+    /** Memory the out-of-order segments keep alive. */
+    private long outOfOrderFootprint;
+    /** Out-of-order segments dropped because the queue was at {@link #memoryLimit()}; read and reset by the caller. */
+    private int memoryDrops;
+
+    /** A queue for a receive buffer of {@code limit} bytes (SO_RCVBUF) that copies into buffers from {@code alloc}. */
+    public ReceiveQueue(int limit, ByteBufAllocator alloc) {
         this.limit = limit;
+        this.alloc = alloc;
     }
 
     /** In-order bytes the application may read. */
@@ -57,6 +83,28 @@ public final class ReceiveQueue {
         this.limit = limit;
     }
 
+    /** Memory the held data keeps alive, in order and out of order ({@link BufferFootprint}). */
+    public long footprint() {
+        return ready.footprint() + outOfOrderFootprint;
+    }
+
+    /** The most memory the queue holds before it drops out-of-order segments: twice the buffer and some slack. */
+    public long memoryLimit() {
+        return (long) limit * MEMORY_PER_BUFFER_BYTE + MEMORY_SLACK;
+    }
+
+    /** Pieces the in-order bytes are kept in. */
+    int readyPieces() {
+        return ready.pieces();
+    }
+
+    /** Out-of-order segments dropped for memory since the last call (Linux counts them as TCPOFODrop). */
+    public int takeMemoryDrops() {
+        int n = memoryDrops;
+        memoryDrops = 0;
+        return n;
+    }
+
     /** Free space: what the advertised window may offer. */
     public int free() {
         return Math.max(0, limit - readable() - outOfOrderBytes);
@@ -81,14 +129,51 @@ public final class ReceiveQueue {
             len -= skip;
         }
         if (seq == rcvNxt) {
-            ready.add(buf.retain(), index, len);
+            appendInOrder(buf, index, len);
             rcvNxt += len;
             return drainInOrder(rcvNxt);
         }
-        storeOutOfOrder(seq, buf, index, len);
-        runs.add(seq, seq + len);
-        recent.arrived(seq);
+        if (storeOutOfOrder(seq, buf, index, len)) {
+            runs.add(seq, seq + len);
+            recent.arrived(seq);
+        }
         return rcvNxt;
+    }
+
+    /** True when keeping {@code len} bytes of {@code buf} would keep much more memory than that alive. */
+    private static boolean wasteful(ByteBuf buf, int len) {
+        return BufferFootprint.of(buf) > 2L * len + KEEP_ALLOWANCE;
+    }
+
+    /** Adds in-order bytes: a reference to their buffer, or a copy at the end of the queue's own small buffer. */
+    private void appendInOrder(ByteBuf buf, int index, int len) {
+        if (!wasteful(buf, len)) {
+            ready.add(buf.retain(), index, len);
+            return;
+        }
+        ByteBuf c = coalesce;
+        if (c != null && ready.lastBuffer() == c && ready.lastEnd() == c.writerIndex() && c.writableBytes() >= len) {
+            c.writeBytes(buf, index, len);
+            ready.extendLast(len);
+            return;
+        }
+        if (c != null) {
+            c.release();
+        }
+        c = alloc.directBuffer(Math.max(len, COALESCE_CHUNK));
+        c.writeBytes(buf, index, len);
+        coalesce = c;
+        ready.add(c.retain(), 0, len);
+    }
+
+    /** The piece of an out-of-order segment to hold: a slice of its frame, or a copy if that would pin more. */
+    private ByteBuf outOfOrderPiece(ByteBuf buf, int index, int len) {
+        if (!wasteful(buf, len)) {
+            return buf.retainedSlice(index, len);
+        }
+        ByteBuf copy = alloc.directBuffer(len);
+        copy.writeBytes(buf, index, len);
+        return copy;
     }
 
     /**
@@ -160,14 +245,21 @@ public final class ReceiveQueue {
         return n + 1;
     }
 
-    private void storeOutOfOrder(int seq, ByteBuf buf, int index, int len) {
+    /** Holds what is new of an out-of-order segment; false if it was dropped for memory. */
+    private boolean storeOutOfOrder(int seq, ByteBuf buf, int index, int len) {
+        if (footprint() + Math.min(BufferFootprint.of(buf), 2L * len + KEEP_ALLOWANCE) > memoryLimit()) {
+            // Linux tcp_data_queue_ofo: no memory for it (after collapsing), so it is dropped unacknowledged and
+            // unSACKed; the sender's retransmission brings it back once the application has read.
+            memoryDrops++;
+            return false;
+        }
         int end = seq + len;
         // Cut the front against an earlier segment that overlaps it.
         Map.Entry<Integer, ByteBuf> before = outOfOrder.floorEntry(seq);
         if (before != null) {
             int beforeEnd = before.getKey() + before.getValue().readableBytes();
             if (SeqNum.geq(beforeEnd, end)) {
-                return;
+                return true;
             }
             if (SeqNum.gt(beforeEnd, seq)) {
                 int skip = beforeEnd - seq;
@@ -182,21 +274,24 @@ public final class ReceiveQueue {
             int gapEnd = next == null ? end : SeqNum.min(end, next.getKey());
             int n = gapEnd - seq;
             if (n > 0) {
-                outOfOrder.put(seq, buf.retainedSlice(index, n));
+                ByteBuf piece = outOfOrderPiece(buf, index, n);
+                outOfOrder.put(seq, piece);
                 outOfOrderBytes += n;
+                outOfOrderFootprint += BufferFootprint.of(piece);
             }
             if (next == null || SeqNum.geq(next.getKey(), end)) {
-                return;
+                return true;
             }
             int skipTo = next.getKey() + next.getValue().readableBytes();
             if (SeqNum.geq(skipTo, end)) {
-                return;
+                return true;
             }
             int skip = skipTo - seq;
             seq += skip;
             index += skip;
             len -= skip;
         }
+        return true;
     }
 
     private int drainInOrder(int rcvNxt) {
@@ -209,6 +304,7 @@ public final class ReceiveQueue {
             }
             outOfOrder.pollFirstEntry();
             outOfOrderBytes -= b.readableBytes();
+            outOfOrderFootprint -= BufferFootprint.of(b);
             int skip = rcvNxt - seq;
             if (skip < b.readableBytes()) {
                 b.skipBytes(skip);
@@ -236,11 +332,16 @@ public final class ReceiveQueue {
     public int clear() {
         int n = readable();
         ready.clear();
+        if (coalesce != null) {
+            coalesce.release();
+            coalesce = null;
+        }
         outOfOrder.values().forEach(ByteBuf::release);
         outOfOrder.clear();
         runs.clear();
         recent.clear();
         outOfOrderBytes = 0;
+        outOfOrderFootprint = 0;
         return n;
     }
 

@@ -123,7 +123,7 @@ public final class TcpConnection extends DeadlineHeap.Entry {
         this.remoteIp = remoteIp;
         this.remotePort = remotePort;
         this.snd = new TcpSender(profile, sndBuf);
-        this.rcv = new TcpReceiver(rcvBuf, profile.quickAcks());
+        this.rcv = new TcpReceiver(rcvBuf, profile.quickAcks(), layer.alloc());
         this.sackRecovery = new SackRecovery(this);
         this.keepIdle = profile.keepaliveIdle().toNanos();
         this.keepInterval = profile.keepaliveInterval().toNanos();
@@ -1038,6 +1038,9 @@ public final class TcpConnection extends DeadlineHeap.Entry {
             }
         } else {
             rcv.nxt = rcv.queue.add(rcv.nxt, seg.seq, seg.buffer, seg.payloadOffset, len);
+            if (rcv.queue.takeMemoryDrops() > 0) {
+                layer.count(Counter.TCP_OFO_DROP);
+            }
         }
         if (rcv.nxt != before) {
             bytesReceived += rcv.nxt - before;

@@ -49,8 +49,8 @@ public final class TcpReceiver {
     int dsackLeft;
     int dsackRight;
 
-    TcpReceiver(int receiveBuffer, int quickAcks) {
-        this.queue = new ReceiveQueue(receiveBuffer);
+    TcpReceiver(int receiveBuffer, int quickAcks, io.netty.buffer.ByteBufAllocator alloc) {
+        this.queue = new ReceiveQueue(receiveBuffer, alloc);
         this.quickAcks = quickAcks;
     }
 

@@ -21,8 +21,16 @@ public final class UdpEndpoint {
     int sendBuffer;
     final ArrayDeque<Datagram> queue = new ArrayDeque<>();
     int queuedBytes;
+    /**
+     * Memory the queued datagrams keep alive ({@link org.netstack4j.stack.BufferFootprint}): what SO_RCVBUF
+     * bounds, as Linux bounds sk_rmem_alloc (truesize), so tiny datagrams cannot pin a frame buffer each without
+     * limit.
+     */
+    long queuedMemory;
     long drops;
     Errno pendingError;
+    /** Takes each arriving datagram on the stack's thread instead of the queue; null for none. */
+    DatagramHandler handler;
     /** Signalled whenever a datagram or an error arrives; null for none. */
     org.netstack4j.stack.ReadinessSignal readinessSignal;
 

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import org.netstack4j.ipv4.Ipv4Layer;
 import org.netstack4j.socket.Errno;
+import org.netstack4j.stack.BufferFootprint;
 import org.netstack4j.stack.EphemeralPorts;
 import org.netstack4j.stack.NetStack;
 import org.netstack4j.stats.Counter;
@@ -62,8 +63,14 @@ public final class UdpLayer {
             }
             return;
         }
-        // Like Linux: a datagram is refused once the queue has reached SO_RCVBUF, so one may overshoot it.
-        if (ep.queuedBytes >= ep.receiveBuffer) {
+        if (ep.handler != null) {
+            stack.counters().inc(Counter.UDP_IN_DATAGRAMS);
+            ep.handler.onDatagram(ep, ip.source(), udp.sourcePort(), buf.slice(udp.payloadOffset(),
+                    udp.payloadLength()));
+            return;
+        }
+        // Like Linux: a datagram is refused once the memory queued has reached SO_RCVBUF, so one may overshoot it.
+        if (ep.queuedMemory >= ep.receiveBuffer) {
             ep.drops++;
             stack.counters().inc(Counter.UDP_RCVBUF_ERRORS);
             stack.counters().inc(Counter.UDP_IN_ERRORS);
@@ -74,6 +81,7 @@ public final class UdpLayer {
         ByteBuf payload = buf.retainedSlice(udp.payloadOffset(), len);
         ep.queue.add(new Datagram(ip.source(), udp.sourcePort(), payload));
         ep.queuedBytes += len;
+        ep.queuedMemory += BufferFootprint.of(payload);
         stack.counters().inc(Counter.UDP_IN_DATAGRAMS);
         stack.signalReadiness();
         if (ep.readinessSignal != null) {
@@ -227,6 +235,7 @@ public final class UdpLayer {
             return new Datagram(d.sourceIp(), d.sourcePort(), d.payload().retainedSlice());
         }
         ep.queuedBytes -= d.payload().readableBytes();
+        ep.queuedMemory -= BufferFootprint.of(d.payload());
         return d;
     }
 
@@ -248,12 +257,29 @@ public final class UdpLayer {
         }
     }
 
+    /**
+     * From now on hands each datagram arriving for {@code ep} to {@code handler} on this (the stack's) thread
+     * instead of queueing it; datagrams already queued go to it first, in order. A null handler queues again.
+     */
+    public void serve(UdpEndpoint ep, DatagramHandler handler) {
+        ep.handler = handler;
+        Datagram d;
+        while (handler != null && (d = receive(ep, false)) != null) {
+            try {
+                handler.onDatagram(ep, d.sourceIp(), d.sourcePort(), d.payload());
+            } finally {
+                d.payload().release();
+            }
+        }
+    }
+
     /** Closes the socket and releases its queue. */
     public void close(UdpEndpoint ep) {
         if (ep.closed) {
             return;
         }
         ep.closed = true;
+        ep.handler = null;
         if (ep.localPort != 0) {
             List<UdpEndpoint> list = byPort.get(ep.localPort);
             list.remove(ep);
@@ -266,6 +292,7 @@ public final class UdpLayer {
             d.payload().release();
         }
         ep.queuedBytes = 0;
+        ep.queuedMemory = 0;
         open.remove(ep);
     }
 

@@ -24,10 +24,12 @@ final class TapReader implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(TapReader.class);
     private static final long TAP_REVENTS = 6;
     private static final long WAKE_REVENTS = LibC.POLLFD_SIZE + 6;
-    /** Read buffers above this size (offloads, jumbo MTUs) get small frames copied out of them. */
+    /**
+     * Read buffers above this size (offloads, jumbo MTUs) get frames that fill at most half of them copied out:
+     * the stack charges a queued payload its whole buffer ({@code BufferFootprint}), as Linux charges truesize, so
+     * a 3 KB datagram left in a 64 KiB buffer would use up a socket's SO_RCVBUF twenty times over.
+     */
     private static final int SMALL_COPY_CAPACITY = 4096;
-    /** Frames up to this size are copied out of a large read buffer: an MTU-1500 frame and then some. */
-    private static final int SMALL_FRAME = 2048;
 
     private final String name;
     private final int tapFd;
@@ -133,8 +135,8 @@ final class TapReader implements Runnable {
     }
 
     /**
-     * Hands over the frame read into {@code buf} after applying its virtio header, if any. A small frame read
-     * into a large (offload-sized) buffer is copied into one of its own size, so that the slices the stack
+     * Hands over the frame read into {@code buf} after applying its virtio header, if any. A frame filling at most
+     * half of a large (offload-sized) buffer is copied into one of its own size, so that the slices the stack
      * keeps of it do not pin 64 KiB each. Returns true if {@code buf} itself was handed over.
      */
     private boolean deliver(ByteBuf buf) {
@@ -151,7 +153,7 @@ final class TapReader implements Runnable {
             buf.readerIndex(headerSize);
         }
         int length = buf.readableBytes();
-        if (buf.capacity() > SMALL_COPY_CAPACITY && length <= SMALL_FRAME) {
+        if (buf.capacity() > SMALL_COPY_CAPACITY && length <= buf.capacity() / 2) {
             ByteBuf own = PooledByteBufAllocator.DEFAULT.directBuffer(length);
             own.writeBytes(buf, buf.readerIndex(), length);
             FrameDelivery.deliver(name, receiver, own, checksumVerified, counters);
