@@ -36,7 +36,10 @@ public final class UdpService implements AutoCloseable {
             sockets.bind(fd, new SockAddrIn(Ipv4Address.ANY, port));
             if (onStack) {
                 UdpLayer udp = sockets.driver().stack().udp();
-                sockets.serveDatagramsOnStack(fd, (ep, ip, sourcePort, payload) -> {
+                sockets.serveDatagramsOnStack(fd, (ep, ip, sourcePort, payload, broadcast) -> {
+                    if (broadcast || !answers(sourcePort)) {
+                        return;
+                    }
                     served++;
                     byte[] data = new byte[payload.readableBytes()];
                     payload.getBytes(payload.readerIndex(), data);
@@ -85,6 +88,9 @@ public final class UdpService implements AutoCloseable {
             } catch (RuntimeException e) {
                 return;
             }
+            if (!answers(r.source().port())) {
+                continue;
+            }
             served++;
             byte[] reply = handler.apply(java.util.Arrays.copyOf(buf, r.length()));
             if (reply != null) {
@@ -97,6 +103,19 @@ public final class UdpService implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /**
+     * Whether a datagram from {@code sourcePort} gets an answer: not from port 0 (no reply can reach it) nor from
+     * the small services' own ports (echo, discard, daytime, chargen), so that two of them (ours and another host's,
+     * or a spoofed source) cannot answer each other for ever, as inetd's check_loop refuses. Broadcasts are not
+     * answered either (see {@link #startOnStack}): one datagram must not draw a reply from every host.
+     */
+    static boolean answers(int sourcePort) {
+        return switch (sourcePort) {
+            case 0, 7, 9, 13, 19 -> false;
+            default -> true;
+        };
     }
 
     /** The service's name. */

@@ -175,6 +175,21 @@ public final class NetStack implements Pollable, FrameReceiver {
         }
     }
 
+    /**
+     * Reads the clock again for the rest of the running event, if any: before a stream handler runs, since one may
+     * write for a long time.
+     */
+    public void refreshEventTime() {
+        if (eventTime != NO_EVENT) {
+            eventTime = clock.nanos();
+        }
+    }
+
+    /** True while a frame, a poll or a queued socket call is being handled (and {@link #now()} is frozen). */
+    public boolean inEvent() {
+        return eventTime != NO_EVENT;
+    }
+
     /** Freezes {@link #now()} for an event unless one is already running; true if this call froze it. */
     private boolean beginEvent() {
         if (eventTime != NO_EVENT) {

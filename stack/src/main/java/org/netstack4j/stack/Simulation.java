@@ -62,16 +62,30 @@ public final class Simulation implements AutoCloseable {
 
             @Override
             public boolean awaitReadiness(long seen, long timeoutNanos) {
+                refuseInsideAnEvent();
                 long limit = timeoutNanos < 0 ? Long.MAX_VALUE : clock.nanos() + timeoutNanos;
                 return runUntil(() -> readiness != seen, limit);
             }
 
             @Override
             public boolean await(ReadinessSignal signal, long seen, long timeoutNanos) {
+                refuseInsideAnEvent();
                 long limit = timeoutNanos < 0 ? Long.MAX_VALUE : clock.nanos() + timeoutNanos;
                 return runUntil(() -> signal.version() != seen, limit);
             }
         };
+    }
+
+    /**
+     * A blocking socket call from a handler the stacks are running (as an EventLoop refuses one from its own
+     * thread): time would move on while the event's time stays frozen, and the stacks would be run re-entrantly.
+     */
+    private void refuseInsideAnEvent() {
+        for (int i = 0; i < stacks.size(); i++) {
+            if (stacks.get(i).inEvent()) {
+                throw new IllegalStateException("a blocking socket call inside a stack's event (a handler must not block)");
+            }
+        }
     }
 
     /** Runs everything due now, repeatedly, and returns the next deadline. */

@@ -40,8 +40,8 @@ public interface StackDriver {
             if (signal.version() != seen) {
                 break;
             }
-            long left = deadline == Long.MAX_VALUE ? -1 : deadline - stack().clock().nanos();
-            if (left == 0 || left < -1 || !awaitReadiness(global, left)) {
+            long left = deadline == Long.MAX_VALUE ? -1 : Math.max(0, deadline - stack().clock().nanos());
+            if (left == 0 || !awaitReadiness(global, left)) {
                 return signal.version() != seen;
             }
         }

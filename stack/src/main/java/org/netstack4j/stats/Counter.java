@@ -117,6 +117,11 @@ public enum Counter {
      */
     TCP_OFO_DROP("TcpExt", "TCPOFODrop"),
     /**
+     * Out-of-order arrivals for which held out-of-order data above them was given up to stay within the receive
+     * queue's memory limit (Linux LINUX_MIB_OFOPRUNED).
+     */
+    TCP_OFO_PRUNED("TcpExt", "OfoPruned"),
+    /**
      * Retransmission timer expiries with something outstanding, data or SYN (as Linux's TCPTimeouts, which counts
      * only the first of a run in the open state and the others as TCPSackFailures, TCPLossFailures, ...).
      */

@@ -17,7 +17,7 @@ final class ByteRangeQueue {
     private ByteBuf[] bufs;
     private int[] starts;
     private int[] lengths;
-    /** Each piece's {@link BufferFootprint}, charged when added and returned when its buffer is released. */
+    /** What each piece was charged ({@link BufferFootprint}) when added; returned when its buffer is released. */
     private int[] charges;
     private int head;
     private int count;
@@ -45,7 +45,7 @@ final class ByteRangeQueue {
         return count;
     }
 
-    /** Memory the held buffers keep alive ({@link BufferFootprint} of each piece's buffer). */
+    /** Memory the held buffers keep alive: what their pieces were charged ({@link BufferFootprint}). */
     long footprint() {
         return footprint;
     }
@@ -63,9 +63,18 @@ final class ByteRangeQueue {
 
     /**
      * Appends the {@code len} bytes at {@code index} of {@code buf}, taking over one reference to it (the caller
-     * retains it for the queue, or hands over its own).
+     * retains it for the queue, or hands over its own); not counted in {@link #footprint()} (the send queue's own
+     * chunks).
      */
     void add(ByteBuf buf, int index, int len) {
+        add(buf, index, len, 0);
+    }
+
+    /**
+     * Like {@link #add(ByteBuf, int, int)}, charging {@code charge} bytes ({@link BufferFootprint}) to
+     * {@link #footprint()} until the piece's buffer is released.
+     */
+    void add(ByteBuf buf, int index, int len, int charge) {
         if (len <= 0) {
             buf.release();
             return;
@@ -77,8 +86,8 @@ final class ByteRangeQueue {
         bufs[at] = buf;
         starts[at] = index;
         lengths[at] = len;
-        charges[at] = BufferFootprint.of(buf);
-        footprint += charges[at];
+        charges[at] = charge;
+        footprint += charge;
         count++;
         bytes += len;
     }

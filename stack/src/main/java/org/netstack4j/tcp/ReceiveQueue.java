@@ -8,16 +8,20 @@ import org.netstack4j.stack.BufferFootprint;
 
 /**
  * The receiver's bytes: in-order data waiting for the application, and out-of-order segments kept until the
- * hole before them fills (RFC 9293 section 3.10.7.4, "seventh"). Payloads are retained slices of the frames
- * they arrived in, not copies. Out-of-order data is bounded by the receive window the caller enforces;
- * overlapping and duplicate bytes are trimmed so each byte is stored once.
+ * hole before them fills (RFC 9293 section 3.10.7.4, "seventh"). Payloads are kept as references to the frames
+ * they arrived in (no copy) unless that would pin much more memory than they hold, see below. Out-of-order data is
+ * bounded by the receive window the caller enforces; overlapping and duplicate bytes are trimmed so each byte is
+ * stored once.
  *
- * <p>Memory is bounded as well as bytes (Linux's truesize accounting, tcp_collapse and tcp_data_queue_ofo): a
- * payload that would keep a buffer much larger than itself alive ({@link BufferFootprint}) is copied instead, in
- * order into a small buffer of the queue's own that later such payloads fill up, out of order into one of its size;
- * and an out-of-order segment that would take the queue past {@link #memoryLimit()} is dropped (the peer sends it
- * again). So one-byte segments, or small frames read into 64 KiB buffers, cannot make a connection pin far more
- * than twice its receive buffer.
+ * <p>Memory is bounded as well as bytes (Linux's truesize accounting, tcp_try_coalesce, tcp_collapse and
+ * tcp_prune_ofo_queue). A payload that would keep a buffer much larger than itself alive ({@link BufferFootprint})
+ * is copied where that saves memory: in order into a 4 KiB buffer of the queue's own that later such payloads fill
+ * up (a lone small payload after a full-sized one keeps its frame, which costs less than a new buffer), out of
+ * order into one of its size. An out-of-order piece that would take the queue past {@link #memoryLimit()} first
+ * makes room by giving up held data above it (the highest first: the data the sender needs soonest is kept, RFC
+ * 2018 section 8 allows the reneging); if there is none, it is dropped and the peer sends it again. So one-byte
+ * segments, or small frames read into 64 KiB buffers, cannot make a connection pin far more than twice its
+ * receive buffer.
  */
 public final class ReceiveQueue {
     /** In-order bytes: pieces of the frames they arrived in, each holding a reference to its frame. */
@@ -51,6 +55,10 @@ public final class ReceiveQueue {
     private long outOfOrderFootprint;
     /** Out-of-order segments dropped because the queue was at {@link #memoryLimit()}; read and reset by the caller. */
     private int memoryDrops;
+    /** Arrivals that made room by giving up held out-of-order data; read and reset by the caller. */
+    private int prunes;
+    /** The last in-order piece is a small payload kept in its (much larger) frame: the next one is coalesced. */
+    private boolean lastKeptWasteful;
 
     /** A queue for a receive buffer of {@code limit} bytes (SO_RCVBUF) that copies into buffers from {@code alloc}. */
     public ReceiveQueue(int limit, ByteBufAllocator alloc) {
@@ -105,6 +113,13 @@ public final class ReceiveQueue {
         return n;
     }
 
+    /** Arrivals that gave up held out-of-order data for room since the last call (Linux: OfoPruned). */
+    public int takePrunes() {
+        int n = prunes;
+        prunes = 0;
+        return n;
+    }
+
     /** Free space: what the advertised window may offer. */
     public int free() {
         return Math.max(0, limit - readable() - outOfOrderBytes);
@@ -133,42 +148,63 @@ public final class ReceiveQueue {
             rcvNxt += len;
             return drainInOrder(rcvNxt);
         }
-        if (storeOutOfOrder(seq, buf, index, len)) {
-            runs.add(seq, seq + len);
-            recent.arrived(seq);
+        storeOutOfOrder(seq, buf, index, len);
+        if (runs.find(seq) >= 0) {
+            recent.arrived(seq); // held now (or before): its block goes first in the next SACK option
         }
         return rcvNxt;
     }
 
-    /** True when keeping {@code len} bytes of {@code buf} would keep much more memory than that alive. */
-    private static boolean wasteful(ByteBuf buf, int len) {
-        return BufferFootprint.of(buf) > 2L * len + KEEP_ALLOWANCE;
-    }
-
-    /** Adds in-order bytes: a reference to their buffer, or a copy at the end of the queue's own small buffer. */
+    /**
+     * Adds in-order bytes: a reference to their frame, or a copy into the queue's own buffer where that saves
+     * memory (Linux's tcp_try_coalesce into the tail, and the collapsing it does under memory pressure).
+     */
     private void appendInOrder(ByteBuf buf, int index, int len) {
-        if (!wasteful(buf, len)) {
-            ready.add(buf.retain(), index, len);
+        int charge = BufferFootprint.of(buf);
+        if (charge <= 2L * len + KEEP_ALLOWANCE) {
+            ready.add(buf.retain(), index, len, charge);
+            lastKeptWasteful = false;
             return;
         }
         ByteBuf c = coalesce;
         if (c != null && ready.lastBuffer() == c && ready.lastEnd() == c.writerIndex() && c.writableBytes() >= len) {
+            // Into the room left in the queue's own buffer: no memory added at all.
             c.writeBytes(buf, index, len);
             ready.extendLast(len);
             return;
         }
-        if (c != null) {
-            c.release();
+        int own = Math.max(len, COALESCE_CHUNK) + BufferFootprint.PER_BUFFER;
+        if (charge <= own && !lastKeptWasteful) {
+            // A lone small payload (a request, the tail of a write) costs less in its frame than in a new buffer;
+            // a second one in a row starts coalescing.
+            ready.add(buf.retain(), index, len, charge);
+            lastKeptWasteful = true;
+            return;
         }
-        c = alloc.directBuffer(Math.max(len, COALESCE_CHUNK));
+        if (c != null && c.refCnt() == 1 && c.capacity() >= len) {
+            c.clear(); // the application has read all of it: reuse it
+        } else {
+            if (c != null) {
+                coalesce = null;
+                c.release();
+            }
+            c = alloc.directBuffer(Math.max(len, COALESCE_CHUNK));
+            coalesce = c;
+        }
         c.writeBytes(buf, index, len);
-        coalesce = c;
-        ready.add(c.retain(), 0, len);
+        ready.add(c.retain(), 0, len, BufferFootprint.of(c));
+        lastKeptWasteful = false;
+    }
+
+    /** What an out-of-order piece of {@code len} bytes of {@code buf} will be charged ({@link #outOfOrderPiece}). */
+    private static int outOfOrderCharge(ByteBuf buf, int len) {
+        int frame = BufferFootprint.of(buf);
+        return frame > 2L * len + KEEP_ALLOWANCE ? len + BufferFootprint.PER_BUFFER : frame;
     }
 
     /** The piece of an out-of-order segment to hold: a slice of its frame, or a copy if that would pin more. */
     private ByteBuf outOfOrderPiece(ByteBuf buf, int index, int len) {
-        if (!wasteful(buf, len)) {
+        if (BufferFootprint.of(buf) <= 2L * len + KEEP_ALLOWANCE) {
             return buf.retainedSlice(index, len);
         }
         ByteBuf copy = alloc.directBuffer(len);
@@ -245,21 +281,19 @@ public final class ReceiveQueue {
         return n + 1;
     }
 
-    /** Holds what is new of an out-of-order segment; false if it was dropped for memory. */
-    private boolean storeOutOfOrder(int seq, ByteBuf buf, int index, int len) {
-        if (footprint() + Math.min(BufferFootprint.of(buf), 2L * len + KEEP_ALLOWANCE) > memoryLimit()) {
-            // Linux tcp_data_queue_ofo: no memory for it (after collapsing), so it is dropped unacknowledged and
-            // unSACKed; the sender's retransmission brings it back once the application has read.
-            memoryDrops++;
-            return false;
-        }
+    /**
+     * Holds what is new of an out-of-order segment, piece by piece between the data already held, each added to the
+     * SACK runs as it is stored. A piece the memory limit leaves no room for ends the segment: it and the rest
+     * are dropped (and counted), and are not reported in SACK blocks.
+     */
+    private void storeOutOfOrder(int seq, ByteBuf buf, int index, int len) {
         int end = seq + len;
         // Cut the front against an earlier segment that overlaps it.
         Map.Entry<Integer, ByteBuf> before = outOfOrder.floorEntry(seq);
         if (before != null) {
             int beforeEnd = before.getKey() + before.getValue().readableBytes();
             if (SeqNum.geq(beforeEnd, end)) {
-                return true;
+                return;
             }
             if (SeqNum.gt(beforeEnd, seq)) {
                 int skip = beforeEnd - seq;
@@ -274,24 +308,63 @@ public final class ReceiveQueue {
             int gapEnd = next == null ? end : SeqNum.min(end, next.getKey());
             int n = gapEnd - seq;
             if (n > 0) {
+                int room = makeRoom(seq, outOfOrderCharge(buf, n));
+                if (room < 0) {
+                    memoryDrops++;
+                    return;
+                }
+                if (room > 0) {
+                    continue; // held data above was given up, perhaps the next piece: look again
+                }
                 ByteBuf piece = outOfOrderPiece(buf, index, n);
                 outOfOrder.put(seq, piece);
                 outOfOrderBytes += n;
                 outOfOrderFootprint += BufferFootprint.of(piece);
+                runs.add(seq, seq + n);
             }
             if (next == null || SeqNum.geq(next.getKey(), end)) {
-                return true;
+                return;
             }
             int skipTo = next.getKey() + next.getValue().readableBytes();
             if (SeqNum.geq(skipTo, end)) {
-                return true;
+                return;
             }
             int skip = skipTo - seq;
             seq += skip;
             index += skip;
             len -= skip;
         }
-        return true;
+    }
+
+    /**
+     * Whether a piece at {@code seq} charged {@code charge} fits under {@link #memoryLimit()}: 0 if it does, 1 if
+     * it will once held data above {@code seq} has been given up (done here, highest first, as Linux's
+     * tcp_prune_ofo_queue), -1 if it does not and there is nothing above it to give up.
+     */
+    private int makeRoom(int seq, int charge) {
+        long over = footprint() + charge - memoryLimit();
+        if (over <= 0) {
+            return 0;
+        }
+        int lowestGivenUp = 0;
+        boolean gaveUp = false;
+        while (over > 0 && !outOfOrder.isEmpty() && SeqNum.gt(outOfOrder.lastKey(), seq)) {
+            Map.Entry<Integer, ByteBuf> last = outOfOrder.pollLastEntry();
+            ByteBuf b = last.getValue();
+            int freed = BufferFootprint.of(b);
+            outOfOrderBytes -= b.readableBytes();
+            outOfOrderFootprint -= freed;
+            over -= freed;
+            b.release();
+            lowestGivenUp = last.getKey();
+            gaveUp = true;
+        }
+        if (!gaveUp) {
+            return -1;
+        }
+        runs.truncateFrom(lowestGivenUp);
+        prunes++;
+        return 1;
     }
 
     private int drainInOrder(int rcvNxt) {
@@ -304,12 +377,14 @@ public final class ReceiveQueue {
             }
             outOfOrder.pollFirstEntry();
             outOfOrderBytes -= b.readableBytes();
-            outOfOrderFootprint -= BufferFootprint.of(b);
+            int charge = BufferFootprint.of(b);
+            outOfOrderFootprint -= charge;
             int skip = rcvNxt - seq;
             if (skip < b.readableBytes()) {
                 b.skipBytes(skip);
                 rcvNxt += b.readableBytes();
-                ready.add(b, b.readerIndex(), b.readableBytes());
+                ready.add(b, b.readerIndex(), b.readableBytes(), charge);
+                lastKeptWasteful = false;
             } else {
                 b.release();
             }
@@ -325,16 +400,22 @@ public final class ReceiveQueue {
      * how many; removes them unless peeking.
      */
     public int read(byte[] dst, int off, int len, boolean peek) {
-        return ready.read(dst, off, len, peek);
+        int n = ready.read(dst, off, len, peek);
+        if (ready.pieces() == 0) {
+            lastKeptWasteful = false;
+        }
+        return n;
     }
 
     /** Drops every byte held (the application will never read them). */
     public int clear() {
         int n = readable();
         ready.clear();
+        lastKeptWasteful = false;
         if (coalesce != null) {
-            coalesce.release();
+            ByteBuf c = coalesce;
             coalesce = null;
+            c.release();
         }
         outOfOrder.values().forEach(ByteBuf::release);
         outOfOrder.clear();

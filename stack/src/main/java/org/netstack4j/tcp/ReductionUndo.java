@@ -22,6 +22,13 @@ import java.util.Arrays;
  * (RFC 8985 7.4.2, proven by the absence of a D-SACK).
  */
 final class ReductionUndo {
+    /**
+     * Most retransmitted ranges an episode keeps: past them it ends without an undo. Each retransmission and each
+     * D-SACK walks the ranges, so this bounds the work per segment (a timeout that resends a 6 MiB window would
+     * otherwise make it quadratic), and an episode with more retransmissions than this all reported as
+     * duplicates is not what reordering produces.
+     */
+    static final int MAX_RANGES = 1024;
     /** An episode is open (Linux: undo_marker is set). */
     private boolean open;
     /** The episode began with a retransmission timeout rather than fast recovery. */
@@ -75,6 +82,10 @@ final class ReductionUndo {
                 copies[i]++;
                 return;
             }
+        }
+        if (ranges == MAX_RANGES) {
+            open = false;
+            return;
         }
         if (ranges == starts.length) {
             starts = Arrays.copyOf(starts, ranges * 2);

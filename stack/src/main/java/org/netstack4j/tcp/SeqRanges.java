@@ -88,6 +88,21 @@ final class SeqRanges {
         }
     }
 
+    /**
+     * Forgets everything from {@code seq} on: ranges that start there or later go, one that spans it now ends there
+     * (held data above {@code seq} was given up to make room, RFC 2018 8 reneging).
+     */
+    void truncateFrom(int seq) {
+        int k = count;
+        while (k > 0 && SeqNum.geq(lefts[k - 1], seq)) {
+            k--;
+        }
+        count = k;
+        if (k > 0 && SeqNum.gt(rights[k - 1], seq)) {
+            rights[k - 1] = seq;
+        }
+    }
+
     /** Drops every range. */
     void clear() {
         count = 0;

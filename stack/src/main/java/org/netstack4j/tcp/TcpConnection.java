@@ -1041,6 +1041,9 @@ public final class TcpConnection extends DeadlineHeap.Entry {
             if (rcv.queue.takeMemoryDrops() > 0) {
                 layer.count(Counter.TCP_OFO_DROP);
             }
+            if (rcv.queue.takePrunes() > 0) {
+                layer.count(Counter.TCP_OFO_PRUNED);
+            }
         }
         if (rcv.nxt != before) {
             bytesReceived += rcv.nxt - before;

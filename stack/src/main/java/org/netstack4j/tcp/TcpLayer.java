@@ -220,6 +220,9 @@ public final class TcpLayer {
                     continue;
                 }
                 boolean more;
+                // A handler may write megabytes: its segments get the time it runs, not the poll's start (Linux
+                // refreshes tcp_mstamp in each tcp_write_xmit).
+                stack.refreshEventTime();
                 try {
                     more = h.onReadiness(c);
                 } catch (RuntimeException e) {

@@ -11,8 +11,10 @@ import io.netty.buffer.ByteBuf;
 @FunctionalInterface
 public interface DatagramHandler {
     /**
-     * One datagram from {@code sourceIp:sourcePort}; {@code payload} is valid only during the call (copy or
-     * {@link UdpLayer#send} what must outlive it). Runs on the stack's thread: it must not block.
+     * One datagram from {@code sourceIp:sourcePort}, sent to a broadcast address if {@code broadcast};
+     * {@code payload} is valid only during the call (copy or {@link UdpLayer#send} what must outlive it). Runs on
+     * the stack's thread: it must not block. A handler that throws is logged and taken off the socket, which then
+     * queues datagrams for recvfrom again.
      */
-    void onDatagram(UdpEndpoint ep, int sourceIp, int sourcePort, ByteBuf payload);
+    void onDatagram(UdpEndpoint ep, int sourceIp, int sourcePort, ByteBuf payload, boolean broadcast);
 }

@@ -15,6 +15,8 @@ import org.netstack4j.wire.Ipv4Packet;
 import org.netstack4j.wire.UdpDatagram;
 import org.netstack4j.wire.UdpHeader;
 import org.netstack4j.wire.WireError;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * UDP (RFC 768, RFC 1122 section 4.1): checks length and pseudo-header checksum, demultiplexes to the best
@@ -23,6 +25,7 @@ import org.netstack4j.wire.WireError;
  * ports per RFC 6056.
  */
 public final class UdpLayer {
+    private static final Logger LOG = LoggerFactory.getLogger(UdpLayer.class);
     /** The largest payload an IPv4 datagram can carry: 65535 - 20 (IPv4) - 8 (UDP). */
     public static final int MAX_PAYLOAD = 65_507;
 
@@ -65,8 +68,8 @@ public final class UdpLayer {
         }
         if (ep.handler != null) {
             stack.counters().inc(Counter.UDP_IN_DATAGRAMS);
-            ep.handler.onDatagram(ep, ip.source(), udp.sourcePort(), buf.slice(udp.payloadOffset(),
-                    udp.payloadLength()));
+            handOver(ep, ip.source(), udp.sourcePort(), buf.slice(udp.payloadOffset(), udp.payloadLength()),
+                    broadcast);
             return;
         }
         // Like Linux: a datagram is refused once the memory queued has reached SO_RCVBUF, so one may overshoot it.
@@ -264,11 +267,25 @@ public final class UdpLayer {
     public void serve(UdpEndpoint ep, DatagramHandler handler) {
         ep.handler = handler;
         Datagram d;
-        while (handler != null && (d = receive(ep, false)) != null) {
+        while (ep.handler != null && (d = receive(ep, false)) != null) {
             try {
-                handler.onDatagram(ep, d.sourceIp(), d.sourcePort(), d.payload());
+                // Whether a queued datagram was a broadcast is not kept; it was accepted like any other.
+                handOver(ep, d.sourceIp(), d.sourcePort(), d.payload(), false);
             } finally {
                 d.payload().release();
+            }
+        }
+    }
+
+    /** Gives one datagram to the endpoint's handler; a handler that throws is logged and taken off. */
+    private void handOver(UdpEndpoint ep, int sourceIp, int sourcePort, ByteBuf payload, boolean broadcast) {
+        DatagramHandler h = ep.handler;
+        try {
+            h.onDatagram(ep, sourceIp, sourcePort, payload, broadcast);
+        } catch (RuntimeException e) {
+            LOG.warn("datagram handler of port {} threw; it is taken off the socket", ep.localPort, e);
+            if (ep.handler == h) {
+                ep.handler = null;
             }
         }
     }

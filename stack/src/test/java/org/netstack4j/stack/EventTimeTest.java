@@ -1,7 +1,10 @@
 package org.netstack4j.stack;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.buffer.ByteBuf;
 import org.junit.jupiter.api.Test;
@@ -89,5 +92,31 @@ class EventTimeTest {
         long first = stack.now();
         long second = stack.now();
         assertNotEquals(first, second, "a frozen time leaked out of poll()");
+    }
+
+    @Test
+    void anEventThatThrowsDoesNotLeaveTheTimeFrozen() {
+        TickingClock clock = new TickingClock();
+        NetStack stack = stack(clock, new CapturingDevice(1500));
+        assertThrows(IllegalStateException.class, () -> stack.runEvent(() -> {
+            throw new IllegalStateException("a socket call failed");
+        }));
+        assertFalse(stack.inEvent());
+        assertNotEquals(stack.now(), stack.now());
+    }
+
+    @Test
+    void aRefreshInsideAnEventReadsTheClockAgain() {
+        TickingClock clock = new TickingClock();
+        NetStack stack = stack(clock, new CapturingDevice(1500));
+        long[] seen = new long[2];
+        stack.runEvent(() -> {
+            seen[0] = stack.now();
+            stack.refreshEventTime(); // as before each stream handler
+            seen[1] = stack.now();
+        });
+        assertTrue(seen[1] > seen[0]);
+        stack.refreshEventTime(); // outside an event: nothing to refresh, nothing frozen
+        assertFalse(stack.inEvent());
     }
 }

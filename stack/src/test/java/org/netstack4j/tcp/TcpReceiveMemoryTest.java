@@ -33,8 +33,16 @@ class TcpReceiveMemoryTest {
             assertTrue(drops > 0, "nothing dropped");
             assertEquals(sent, q.outOfOrderSegments() + drops, "each segment held or dropped");
             assertTrue(q.footprint() <= q.memoryLimit(), q.footprint() + " > " + q.memoryLimit());
-            // What was held is the first segments sent: filling the first hole makes the first of them readable.
+            // What was held is the first segments sent, all of them, and nothing after.
             long held = q.outOfOrderSegments();
+            long iss = TcpPeer.PEER_ISS;
+            for (long k = 0; k < held; k++) {
+                int at = (int) (iss + 3 + 2 * k);
+                assertTrue(q.heldOverlap(at, at + 1) != ReceiveQueue.NO_OVERLAP, "segment " + k + " held");
+            }
+            int after = (int) (iss + 3 + 2 * held);
+            assertEquals(ReceiveQueue.NO_OVERLAP, q.heldOverlap(after, after + 1), "the first dropped is not held");
+            // Filling the first hole makes the first of them readable.
             p.send(ACK, 1, 1, new byte[] {1, 2});
             assertEquals(3, q.readable());
             assertEquals(held - 1, q.outOfOrderSegments());
