@@ -17,7 +17,10 @@ final class ByteRangeQueue {
     private ByteBuf[] bufs;
     private int[] starts;
     private int[] lengths;
-    /** What each piece was charged ({@link BufferFootprint}) when added; returned when its buffer is released. */
+    /**
+     * What each piece was charged ({@link BufferFootprint}) when added; returned when its buffer is released. Null
+     * until a piece is charged: the send queue never is, and an idle connection's receive queue not yet.
+     */
     private int[] charges;
     private int head;
     private int count;
@@ -32,7 +35,6 @@ final class ByteRangeQueue {
         bufs = new ByteBuf[capacity];
         starts = new int[capacity];
         lengths = new int[capacity];
-        charges = new int[capacity];
     }
 
     /** Bytes held. */
@@ -86,8 +88,13 @@ final class ByteRangeQueue {
         bufs[at] = buf;
         starts[at] = index;
         lengths[at] = len;
-        charges[at] = charge;
-        footprint += charge;
+        if (charge != 0 && charges == null) {
+            charges = new int[bufs.length];
+        }
+        if (charges != null) {
+            charges[at] = charge;
+            footprint += charge;
+        }
         count++;
         bytes += len;
     }
@@ -206,7 +213,9 @@ final class ByteRangeQueue {
     private void removeHead() {
         ByteBuf b = bufs[head];
         bufs[head] = null;
-        footprint -= charges[head];
+        if (charges != null) {
+            footprint -= charges[head];
+        }
         head = (head + 1) & (bufs.length - 1);
         count--;
         b.release();
@@ -217,13 +226,15 @@ final class ByteRangeQueue {
         ByteBuf[] b = new ByteBuf[capacity];
         int[] s = new int[capacity];
         int[] l = new int[capacity];
-        int[] c = new int[capacity];
+        int[] c = charges == null ? null : new int[capacity];
         for (int i = 0; i < count; i++) {
             int at = (head + i) & (bufs.length - 1);
             b[i] = bufs[at];
             s[i] = starts[at];
             l[i] = lengths[at];
-            c[i] = charges[at];
+            if (c != null) {
+                c[i] = charges[at];
+            }
         }
         bufs = b;
         starts = s;

@@ -29,6 +29,7 @@ final class ReductionUndo {
      * duplicates is not what reordering produces.
      */
     static final int MAX_RANGES = 1024;
+    private static final int[] NONE = new int[0];
     /** An episode is open (Linux: undo_marker is set). */
     private boolean open;
     /** The episode began with a retransmission timeout rather than fast recovery. */
@@ -38,9 +39,10 @@ final class ReductionUndo {
     /** ssthresh before the reduction (Linux prior_ssthresh), bytes. */
     private int priorSsthresh;
     /** Retransmitted ranges [start, end) of the episode with the copies of each not yet D-SACKed. */
-    private int[] starts = new int[8];
-    private int[] ends = new int[8];
-    private int[] copies = new int[8];
+    /** Empty until the first retransmission of an episode: most connections never retransmit. */
+    private int[] starts = NONE;
+    private int[] ends = NONE;
+    private int[] copies = NONE;
     private int ranges;
     /** Copies sent in the episode, and those no D-SACK has reported yet (Linux undo_retrans). */
     private int sent;
@@ -88,9 +90,10 @@ final class ReductionUndo {
             return;
         }
         if (ranges == starts.length) {
-            starts = Arrays.copyOf(starts, ranges * 2);
-            ends = Arrays.copyOf(ends, ranges * 2);
-            copies = Arrays.copyOf(copies, ranges * 2);
+            int grown = Math.max(8, ranges * 2);
+            starts = Arrays.copyOf(starts, grown);
+            ends = Arrays.copyOf(ends, grown);
+            copies = Arrays.copyOf(copies, grown);
         }
         starts[ranges] = start;
         ends[ranges] = end;
