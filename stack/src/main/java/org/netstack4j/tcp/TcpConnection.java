@@ -1646,7 +1646,8 @@ public final class TcpConnection extends DeadlineHeap.Entry {
         if (snd.cc.kind() == kind) {
             return;
         }
-        snd.cc = kind.create(snd.mss, profile.initialWindow(), profile.idlePolicy()).continueFrom(snd.cc);
+        snd.cc = kind.create(snd.mss, profile.initialWindow(), profile.idlePolicy(), profile.cubicTimeout())
+                .continueFrom(snd.cc);
     }
 
     /** SO_LINGER with l_onoff=1, l_linger=0: close() resets. */

@@ -2,6 +2,7 @@ package org.netstack4j.tcp;
 
 import java.time.Duration;
 import org.netstack4j.tcp.cc.CongestionControlKind;
+import org.netstack4j.tcp.cc.CubicTimeout;
 import org.netstack4j.tcp.cc.IdlePolicy;
 import org.netstack4j.tcp.cc.ReductionBase;
 
@@ -74,6 +75,14 @@ public record TcpProfile(String name, Duration minRto, Duration initialRto, Dura
     /** True for the Linux profile (and copies of it): where Linux and an RFC differ, do as Linux. */
     public boolean isLinux() {
         return name.equals("linux");
+    }
+
+    /**
+     * What a retransmission timeout does to CUBIC's curve: Linux's reset (W_max forgotten) in the linux profile,
+     * RFC 9438 4.8 otherwise.
+     */
+    public CubicTimeout cubicTimeout() {
+        return isLinux() ? CubicTimeout.LINUX_RESET : CubicTimeout.RFC_9438;
     }
 
     /** This profile with another MSL (TIME-WAIT lasts twice as long). */

@@ -75,7 +75,8 @@ public final class TcpSender {
         this.queue = new SendQueue(sendBuffer);
         this.board = new SackScoreboard(rack);
         this.rtt = new RttEstimator(profile);
-        this.cc = profile.congestionControl().create(mss, profile.initialWindow(), profile.idlePolicy());
+        this.cc = profile.congestionControl().create(mss, profile.initialWindow(), profile.idlePolicy(),
+                profile.cubicTimeout());
     }
 
     /** Bytes sent and not yet acknowledged, counting SYN and FIN. */

@@ -5,8 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.netstack4j.tcp.TcpProportionalRateReductionTest.dupAck;
 import static org.netstack4j.tcp.TcpProportionalRateReductionTest.twentyInFlight;
+import static org.netstack4j.wire.TcpSegment.ACK;
 
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.netstack4j.tcp.cc.CongestionControlKind;
 import org.netstack4j.tcp.cc.Cubic;
@@ -136,7 +138,7 @@ class TcpLossReductionTest {
             assertEquals(1, p.await(Duration.ofSeconds(5)).seq(), "the first segment, resent");
             assertEquals(2, snd.timeouts());
             assertEquals(expected, snd.slowStartThreshold(), "not 2 MSS from the loss window");
-            assertEquals(10.0, ((Cubic) snd.congestionControl()).wMax(), 1e-9);
+            assertEquals(0.0, ((Cubic) snd.congestionControl()).wMax(), 1e-9, "Linux's CUBIC forgets W_max");
         }
         try (TcpPeer p = new TcpPeer(COVERAGE, TcpProfile.RFC)) {
             TcpSender snd = sixSegmentsTimedOut(p);
@@ -144,6 +146,42 @@ class TcpLossReductionTest {
             assertEquals(1, p.await(Duration.ofSeconds(5)).seq(), "the first segment, resent");
             assertEquals(2, snd.timeouts());
             assertEquals(3 * MSS, snd.slowStartThreshold());
+        }
+    }
+
+    /**
+     * After a timeout CUBIC climbs back by slow start and then starts a fresh curve at the window congestion
+     * avoidance begins with, K = 0 (RFC 9438 4.8; Linux resets the curve on entering its Loss state). The linux
+     * profile also forgets W_max, as Linux's bictcp_reset (last_max_cwnd = 0); the rfc profile takes W_max =
+     * cwnd_epoch as 4.8 says. cwnd 20 segments, segments 10-29 in flight, the timer fires: ssthresh 14 either way
+     * (0.7 * cwnd, and * FlightSize, both 20); the peer then acknowledges one segment per ACK.
+     */
+    @Test
+    void aTimeoutStartsTheNextCubicEpochAtItsWindow() {
+        for (TcpProfile profile : new TcpProfile[] {TcpProfile.LINUX,
+                TcpProfile.RFC.withCongestionControl(CongestionControlKind.CUBIC)}) {
+            try (TcpPeer p = new TcpPeer(COVERAGE, profile)) {
+                TcpProportionalRateReductionTest.Sent sent = twentyInFlight(p, false);
+                TcpSender snd = p.conn().sender();
+                Cubic cubic = (Cubic) snd.congestionControl();
+                p.runTo(p.conn().retransmitAt);
+                assertEquals(1, snd.timeouts());
+                assertEquals(List.of("R10"), sent.take());
+                assertEquals(14 * MSS, snd.slowStartThreshold(), profile.name());
+                assertEquals(profile.isLinux() ? 0.0 : 20.0, cubic.wMax(), 1e-9, profile.name() + ": W_max");
+                int acked = 30; // the copy of 10 and the rest of the window arrived
+                p.send(ACK, 1, TcpProportionalRateReductionTest.seg(acked));
+                while (cubic.epochStart() < 0 && acked < 80) {
+                    assertTrue(snd.congestionWindow() <= snd.slowStartThreshold(), "slow start until ssthresh");
+                    assertFalse(sent.take().isEmpty(), "the window lets data out");
+                    p.runMillis(TcpProportionalRateReductionTest.RTT_MS);
+                    p.send(ACK, 1, TcpProportionalRateReductionTest.seg(++acked));
+                }
+                assertTrue(cubic.epochStart() >= 0, "congestion avoidance began");
+                assertEquals(0.0, cubic.k(), 1e-9, profile.name() + ": K = 0");
+                assertEquals(14.0, cubic.wCubic(0), 1e-9, profile.name() + ": the curve starts at cwnd_epoch");
+                assertEquals(profile.isLinux() ? 0.0 : 14.0, cubic.wMax(), 1e-9, profile.name() + ": W_max");
+            }
         }
     }
 

@@ -31,11 +31,14 @@ public enum CongestionControlKind {
         throw new IllegalArgumentException("unknown congestion control '" + name + "'; known: reno, cubic");
     }
 
-    /** A new controller of this kind with the initial window for {@code mss}. */
-    public CongestionControl create(int mss, int initialSegments, IdlePolicy idle) {
+    /**
+     * A new controller of this kind with the initial window for {@code mss}; {@code cubicTimeout} is what a
+     * timeout does to CUBIC's curve (NewReno has none).
+     */
+    public CongestionControl create(int mss, int initialSegments, IdlePolicy idle, CubicTimeout cubicTimeout) {
         return switch (this) {
             case RENO -> new NewReno(mss, initialSegments, idle);
-            case CUBIC -> new Cubic(mss, initialSegments, idle);
+            case CUBIC -> new Cubic(mss, initialSegments, idle, cubicTimeout);
         };
     }
 }

@@ -16,6 +16,9 @@ package org.netstack4j.tcp.cc;
  *       takes cwnd * beta instead ({@link ReductionBase}). W_max and cwnd_prior are cwnd before the reduction
  *       either way (sections 4.6 and 4.7; Linux's last_max_cwnd and prior_cwnd).</li>
  *   <li>Section 4.7: fast convergence: a loss below the previous W_max sets W_max = cwnd (1 + beta) / 2.</li>
+ *   <li>Section 4.8: after a retransmission timeout the first congestion-avoidance epoch starts at the window it
+ *       begins with, K = 0 and W_est = cwnd_epoch; W_max meanwhile as {@link CubicTimeout} says (the RFC's, or
+ *       Linux's reset to 0).</li>
  *   <li>Section 4.9: a reduction that D-SACKs prove spurious is undone with the curve's state before it
  *       ({@link #undo}).</li>
  * </ul>
@@ -51,10 +54,18 @@ public final class Cubic extends WindowControl {
     private double savedWEst;
     private long savedEpochStart;
     private boolean saved;
+    /** What a timeout does to W_max (RFC 9438 4.8, or Linux's bictcp_reset). */
+    private final CubicTimeout onTimeout;
+    /** A timeout happened since the last congestion event: the next epoch is the first after it (4.8). */
+    private boolean afterTimeout;
 
-    /** A controller starting at the RFC 6928 initial window for {@code mss}. */
-    public Cubic(int mss, int initialSegments, IdlePolicy idle) {
+    /**
+     * A controller starting at the RFC 6928 initial window for {@code mss}; {@code onTimeout} says what a
+     * retransmission timeout does to the curve.
+     */
+    public Cubic(int mss, int initialSegments, IdlePolicy idle, CubicTimeout onTimeout) {
         super(mss, initialSegments, idle);
+        this.onTimeout = onTimeout;
     }
 
     @Override
@@ -90,7 +101,16 @@ public final class Cubic extends WindowControl {
         epochStart = now;
         double cwndEpoch = segments();
         wEst = cwndEpoch;
-        if (wMax > cwndEpoch) {
+        if (afterTimeout) {
+            // Section 4.8: the first congestion-avoidance stage after a timeout: K = 0, W_max = cwnd_epoch (Linux
+            // has forgotten W_max, which makes the curve start at cwnd_epoch with K = 0 all the same).
+            afterTimeout = false;
+            if (onTimeout == CubicTimeout.RFC_9438) {
+                wMax = cwndEpoch;
+            }
+            origin = cwndEpoch;
+            k = 0;
+        } else if (wMax > cwndEpoch) {
             origin = wMax;
             k = Math.cbrt((wMax - cwndEpoch) / C);
         } else {
@@ -109,6 +129,7 @@ public final class Cubic extends WindowControl {
         savedWEst = wEst;
         savedEpochStart = epochStart;
         saved = true;
+        afterTimeout = false; // a new congestion event: sections 4.6 and 4.7 as usual
         double w = segments();
         // Section 4.7: fast convergence releases bandwidth for newer flows when the window keeps shrinking.
         wMax = w < wMax ? w * (1 + BETA) / 2 : w;
@@ -120,6 +141,31 @@ public final class Cubic extends WindowControl {
     @Override
     protected void restartEpoch() {
         epochStart = -1;
+    }
+
+    /** RFC 9438 4.8 after the reduction of 4.6 (ssthresh, W_max); see {@link CubicTimeout}. */
+    @Override
+    public void onRetransmitTimeout(int base, long now) {
+        super.onRetransmitTimeout(base, now);
+        timedOut();
+    }
+
+    /** A timeout that keeps ssthresh and W_max is still a timeout for the curve (4.8; Linux resets it too). */
+    @Override
+    public void onRetransmitTimeoutWithoutReduction(long now) {
+        super.onRetransmitTimeoutWithoutReduction(now);
+        timedOut();
+    }
+
+    private void timedOut() {
+        afterTimeout = true;
+        if (onTimeout == CubicTimeout.LINUX_RESET) {
+            // bictcp_reset: the whole curve, last_max_cwnd included (the undo state above is ours, RFC 9438 4.9).
+            wMax = 0;
+            origin = 0;
+            k = 0;
+            wEst = 0;
+        }
     }
 
     /**
@@ -139,6 +185,7 @@ public final class Cubic extends WindowControl {
         k = savedK;
         wEst = savedWEst;
         epochStart = savedEpochStart;
+        afterTimeout = false; // the timeout, if that was the reduction, is taken back too
         saved = false;
     }
 

@@ -15,9 +15,14 @@ class CubicTest {
     private static final long RTT = 100_000_000L;
     private static final double EPS = 1e-9;
 
-    /** A controller grown by slow start to {@code segments} segments with no loss yet. */
+    /** A controller grown by slow start to {@code segments} segments with no loss yet (RFC 9438 on a timeout). */
     private static Cubic grownTo(int segments) {
-        Cubic c = new Cubic(MSS, 10, IdlePolicy.RESTART_WINDOW);
+        return grownTo(segments, CubicTimeout.RFC_9438);
+    }
+
+    /** A controller grown by slow start to {@code segments} segments with no loss yet. */
+    private static Cubic grownTo(int segments, CubicTimeout onTimeout) {
+        Cubic c = new Cubic(MSS, 10, IdlePolicy.RESTART_WINDOW, onTimeout);
         while (c.cwnd() < segments * MSS) {
             c.onAck(MSS, 0, RTT, c.cwnd());
         }
@@ -152,6 +157,117 @@ class CubicTest {
         assertEquals(40.0, c.wMax(), EPS);
         c.onAck(MSS, 6 * S, RTT, c.cwnd());
         assertEquals(2 * MSS, c.cwnd(), "slow start again below ssthresh");
+    }
+
+    /** Slow start from the loss window to ssthresh and one ACK of congestion avoidance at {@code epoch}. */
+    private static void slowStartToTheNextEpoch(Cubic c, long epoch) {
+        int ssthresh = c.ssthresh();
+        while (c.cwnd() < ssthresh) {
+            assertEquals(-1, c.epochStart(), "no epoch during slow start");
+            c.onAck(MSS, epoch - S, RTT, c.cwnd());
+        }
+        c.onAck(MSS, epoch, RTT, c.cwnd());
+        assertEquals(epoch, c.epochStart(), "the first congestion-avoidance ACK starts the epoch");
+    }
+
+    /**
+     * RFC 9438 4.8: after a timeout the first congestion-avoidance epoch has K = 0 and W_max = the window it starts
+     * with (70 segments, ssthresh), where a fast recovery from the same window would aim back at 100 with K =
+     * cbrt(75). W_max is 4.6's 100 until then.
+     */
+    @Test
+    void rfcTimeoutStartsTheNextEpochAtItsWindow() {
+        Cubic c = grownTo(100, CubicTimeout.RFC_9438);
+        c.onRetransmitTimeout(100 * MSS, 5 * S);
+        assertEquals(70 * MSS, c.ssthresh(), "RFC 9438 4.6 on a timeout too");
+        assertEquals(MSS, c.cwnd(), "RFC 5681 3.1: the loss window");
+        assertEquals(100.0, c.wMax(), EPS, "4.6 until congestion avoidance begins");
+        slowStartToTheNextEpoch(c, 20 * S);
+        assertEquals(0.0, c.k(), EPS, "K = 0");
+        assertEquals(70.0, c.wMax(), EPS, "W_max = cwnd at the beginning of congestion avoidance");
+        assertEquals(70.0, c.wCubic(0), EPS);
+        assertEquals(70.4, c.wCubic(1), EPS, "convex at once: C t^3 + 70");
+        assertEquals(70.0, c.wEst(), 0.01, "W_est from cwnd_epoch (and one ACK's growth)");
+    }
+
+    /**
+     * Linux: the timeout's ssthresh is CUBIC's (0.7 cwnd), and then entering the Loss state resets the curve,
+     * last_max_cwnd included (bictcp_reset). The next epoch starts at cwnd with K = 0 as in the RFC, but W_max
+     * stays 0 until the next loss, which takes W_max = cwnd without fast convergence.
+     */
+    @Test
+    void linuxTimeoutForgetsWmax() {
+        Cubic c = grownTo(100, CubicTimeout.LINUX_RESET);
+        c.onRetransmitTimeout(100 * MSS, 5 * S);
+        assertEquals(70 * MSS, c.ssthresh(), "recalc_ssthresh: 0.7 cwnd");
+        assertEquals(MSS, c.cwnd());
+        assertEquals(0.0, c.wMax(), EPS, "last_max_cwnd = 0");
+        slowStartToTheNextEpoch(c, 20 * S);
+        assertEquals(0.0, c.k(), EPS, "K = 0");
+        assertEquals(0.0, c.wMax(), EPS);
+        assertEquals(70.0, c.wCubic(0), EPS, "the curve's origin is cwnd_epoch");
+        assertEquals(70.4, c.wCubic(1), EPS);
+    }
+
+    /**
+     * Where the two differ: a loss in the slow start after a timeout. The RFC compares with 4.6's W_max (100) and
+     * converges fast (W_max = 20 * 0.85); Linux has forgotten it (W_max = 20).
+     */
+    @Test
+    void aLossInTheSlowStartAfterATimeoutConvergesFastOnlyPerRfc() {
+        for (CubicTimeout policy : CubicTimeout.values()) {
+            Cubic c = grownTo(100, policy);
+            c.onRetransmitTimeout(100 * MSS, 5 * S);
+            while (c.cwnd() < 20 * MSS) {
+                c.onAck(MSS, 6 * S, RTT, c.cwnd());
+            }
+            c.onEnterRecovery(20 * MSS, 7 * S, false);
+            assertEquals(policy == CubicTimeout.RFC_9438 ? 17.0 : 20.0, c.wMax(), EPS, policy.name());
+            assertEquals(14 * MSS, c.ssthresh(), policy.name());
+            c.onExitRecovery(14 * MSS, 7 * S);
+            c.onAck(MSS, 8 * S, RTT, c.cwnd());
+            // An ordinary epoch again: K from W_max and cwnd_epoch (4.2), no longer 0.
+            double wMax = policy == CubicTimeout.RFC_9438 ? 17.0 : 20.0;
+            assertEquals(Math.cbrt((wMax - 14) / Cubic.C), c.k(), 1e-12, policy.name());
+        }
+    }
+
+    /**
+     * A timeout that keeps ssthresh (during fast recovery, with the linux profile's reduction from cwnd) still
+     * starts the next epoch with K = 0; Linux forgets the W_max fast recovery set.
+     */
+    @Test
+    void aTimeoutWithoutReductionStillRestartsTheCurve() {
+        for (CubicTimeout policy : CubicTimeout.values()) {
+            Cubic c = grownTo(100, policy);
+            c.onEnterRecovery(100 * MSS, 5 * S, false);
+            c.onRetransmitTimeoutWithoutReduction(6 * S);
+            assertEquals(70 * MSS, c.ssthresh(), "kept");
+            assertEquals(MSS, c.cwnd());
+            assertEquals(policy == CubicTimeout.RFC_9438 ? 100.0 : 0.0, c.wMax(), EPS, policy.name());
+            slowStartToTheNextEpoch(c, 20 * S);
+            assertEquals(0.0, c.k(), EPS, policy.name());
+            assertEquals(70.0, c.wCubic(0), EPS, policy.name());
+            assertEquals(policy == CubicTimeout.RFC_9438 ? 70.0 : 0.0, c.wMax(), EPS, policy.name());
+        }
+    }
+
+    /**
+     * A timeout proved spurious and undone (RFC 9438 4.9) takes back the curve before it, Linux's forgetting
+     * included: the next epoch aims at the old W_max again.
+     */
+    @Test
+    void anUndoneTimeoutRestoresTheCurveBeforeIt() {
+        Cubic c = grownTo(100, CubicTimeout.LINUX_RESET);
+        c.onEnterRecovery(100 * MSS, 5 * S, false);
+        c.onExitRecovery(70 * MSS, 5 * S);
+        c.onRetransmitTimeout(70 * MSS, 6 * S);
+        assertEquals(0.0, c.wMax(), EPS);
+        c.undo(70 * MSS, 70 * MSS);
+        assertEquals(70 * MSS, c.cwnd());
+        assertEquals(100.0, c.wMax(), EPS, "W_max before the timeout");
+        c.onAck(MSS, 7 * S, RTT, c.cwnd());
+        assertEquals(Math.cbrt(30 / Cubic.C), c.k(), 1e-12, "an ordinary epoch, not the first after a timeout");
     }
 
     @Test
