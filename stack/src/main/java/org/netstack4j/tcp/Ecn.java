@@ -27,6 +27,8 @@ final class Ecn {
     int recover;
     /** Sender: a reduction happened, so {@link #recover} is meaningful. */
     boolean reduced;
+    /** Sender: what the last reduction started from (cwnd or FlightSize, bytes): RecoverFS if recovery follows. */
+    int reducedFrom;
 
     /** An ECN-setup SYN has ECE and CWR (6.1.1). */
     static boolean isSetupSyn(int flags) {
@@ -87,15 +89,38 @@ final class Ecn {
 
     /**
      * Sender side of an ACK with ECE (6.1.2): true if the window must be reduced now — not within a window of
-     * data of the last reduction, and not during loss recovery, which has reduced it already.
+     * data of the last reduction, and not within the window of a loss (fast recovery or a timeout), which has
+     * reduced it already: "the TCP sender's congestion window should be reduced only once in response to a series
+     * of dropped and/or CE packets from a single window of data" (as Linux, which reacts to ECE only in its Open,
+     * Disorder and CWR states).
      */
-    boolean onEcho(int sndUna, int sndMax, boolean inLossRecovery) {
-        if (!ok || inLossRecovery || (reduced && SeqNum.lt(sndUna, recover))) {
+    boolean onEcho(int sndUna, int sndMax, boolean inLossWindow) {
+        if (!ok || inLossWindow || reducing(sndUna)) {
             return false;
         }
         reduced = true;
         recover = sndMax;
         cwrPending = true;
         return true;
+    }
+
+    /**
+     * Sender: the window was reduced for a loss (fast retransmit or a timeout): "when an ECN-Capable TCP sender
+     * reduces its congestion window for any reason ... the TCP sender sets the CWR flag ... of the first new data
+     * packet sent after the window reduction" (6.1.2), so that a receiver echoing a CE mark from the same window
+     * stops (Linux's tcp_init_cwnd_reduction and tcp_enter_loss queue CWR too).
+     */
+    void onLossReduction() {
+        if (ok) {
+            cwrPending = true;
+        }
+    }
+
+    /**
+     * Sender: the window of data of the last ECN reduction is not yet acknowledged (SND.UNA below what was sent
+     * then; Linux's CWR state): a loss found in it is part of the same congestion (6.1.2) and reduces nothing more.
+     */
+    boolean reducing(int sndUna) {
+        return ok && reduced && SeqNum.lt(sndUna, recover);
     }
 }

@@ -255,18 +255,18 @@ final class SackRecovery {
         }
     }
 
-    /** RFC 6675 section 5 step 4 (RFC 8985 6.2 with RACK): RecoveryPoint = HighData, reduce, retransmit. */
+    /**
+     * RFC 6675 section 5 step 4 (RFC 8985 6.2 with RACK): RecoveryPoint = HighData, reduce (unless an ECN-Echo
+     * reduced this window, {@link TcpConnection#startFastRecovery}), retransmit.
+     */
     private void enterRecovery() {
         TcpSender snd = c.snd;
         c.layer.count(Counter.TCP_SACK_RECOVERY);
-        snd.inRecovery = true;
-        snd.recover = snd.max;
-        int base = c.reductionBase();
         int priorCwnd = snd.cc.cwnd();
         int priorSsthresh = snd.cc.ssthresh();
-        snd.cc.onEnterRecovery(base, c.layer.now(), false);
-        snd.prr.start(base); // RecoverFS
-        startUndoEpisode(false, priorCwnd, priorSsthresh);
+        if (c.startFastRecovery(false)) {
+            startUndoEpisode(false, priorCwnd, priorSsthresh);
+        } // else an ECN-Echo reduced this window, which is never undone (Linux: prior_ssthresh 0, nothing to undo)
         probe.end();
         retransmitFirst = true;
         c.probeAt = Pollable.NEVER;

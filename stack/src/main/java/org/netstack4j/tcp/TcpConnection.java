@@ -838,7 +838,8 @@ public final class TcpConnection extends DeadlineHeap.Entry {
             // Congestion on the path (RFC 3168 6.1.2): whatever reduction is in force stands, even if D-SACKs later
             // show its retransmissions needless (Linux clears prior_ssthresh on an ECE); this ACK's own included.
             sackRecovery.keepReduction();
-            if (ecn.onEcho(snd.una, snd.max, snd.inRecovery)) {
+            // snd.recover is HighData at the start of fast recovery or of a timeout's recovery (RFC 6582 3.2).
+            if (ecn.onEcho(snd.una, snd.max, SeqNum.lt(snd.una, snd.recover))) {
                 onEcnCongestion();
             }
         }
@@ -905,7 +906,8 @@ public final class TcpConnection extends DeadlineHeap.Entry {
      * nothing. The one place congestion control hears of ECN.
      */
     private void onEcnCongestion() {
-        snd.cc.onCongestionEcho(reductionBase(), snd.max - snd.una, layer.now());
+        ecn.reducedFrom = reductionBase();
+        snd.cc.onCongestionEcho(ecn.reducedFrom, snd.max - snd.una, layer.now());
         sackRecovery.endProbeEpisode(); // this window is reduced: a probe's verdict must not reduce it again
     }
 
@@ -918,13 +920,48 @@ public final class TcpConnection extends DeadlineHeap.Entry {
     }
 
     /**
+     * Fast recovery begins (with SACK or without; {@code inflate}: NewReno's window inflation without PRR). It
+     * reduces the window (ssthresh from {@link #reductionBase}, cwnd from ssthresh, RecoverFS, RecoveryPoint =
+     * HighData), unless the loss is in the window of data an ECN-Echo has reduced already: RFC 3168 6.1.2 reduces
+     * "only once in response to a series of dropped and/or CE packets from a single window of data", and Linux's
+     * tcp_enter_recovery calls tcp_init_cwnd_reduction only outside its CWR state. Then ssthresh and CUBIC's
+     * curve stay, cwnd = ssthresh (RFC 6675 section 5 step 4.2) and PRR starts from what the ECN reduction started
+     * from (its RecoverFS, as Linux continues the CWR state's PRR with its prior_cwnd). RecoveryPoint: the linux
+     * profile keeps the ECN reduction's (Linux keeps high_seq, set by tcp_init_cwnd_reduction when CWR began), so a
+     * loss in data sent after it is a new congestion event; the rfc profile takes HighData (RFC 6675 section 5
+     * step 4.1). Returns whether the window was reduced.
+     */
+    boolean startFastRecovery(boolean inflate) {
+        snd.inRecovery = true;
+        if (ecn.reducing(snd.una)) {
+            snd.recover = profile.isLinux() ? ecn.recover : snd.max;
+            snd.cc.onEnterRecoveryWithoutReduction(inflate);
+            snd.prr.start(ecn.reducedFrom);
+            return false;
+        }
+        snd.recover = snd.max;
+        int base = reductionBase();
+        snd.cc.onEnterRecovery(base, layer.now(), inflate);
+        snd.prr.start(base); // RecoverFS
+        ecn.onLossReduction();
+        return true;
+    }
+
+    /**
      * Whether this retransmission timeout reduces ssthresh. From FlightSize always (RFC 5681 3.1 eq. 4): the flight
      * still shows what was sent. From cwnd only once per window of data, as Linux's tcp_enter_loss: not during fast
      * recovery, whose start reduced it already (cwnd is then PRR's or the inflated window), and not on a further
      * timeout before an ACK advanced SND.UNA (cwnd is then the previous timeout's loss window).
      */
     private boolean timeoutReduces() {
-        if (profile.reductionBase() != ReductionBase.CWND || SeqNum.geq(snd.una, snd.recover)) {
+        if (profile.reductionBase() != ReductionBase.CWND) {
+            return true;
+        }
+        if (ecn.reducing(snd.una)) {
+            // Linux's tcp_enter_loss in the CWR state before high_seq is acknowledged: this window is reduced.
+            return false;
+        }
+        if (SeqNum.geq(snd.una, snd.recover)) {
             return true;
         }
         return !snd.inRecovery && snd.retransmits == 1;
@@ -943,12 +980,8 @@ public final class TcpConnection extends DeadlineHeap.Entry {
         } else if (snd.dupAcks == 3 && SeqNum.geq(snd.una, snd.recover)) {
             // RFC 6582 3.2 step 2: no new recovery until the previous one's data is acknowledged.
             layer.count(Counter.TCP_RENO_RECOVERY);
-            snd.inRecovery = true;
-            snd.recover = snd.max;
             int flight = snd.max - snd.una;
-            int base = reductionBase();
-            snd.cc.onEnterRecovery(base, layer.now(), !prr);
-            snd.prr.start(base);
+            startFastRecovery(!prr);
             if (prr) {
                 // The two duplicate ACKs before this one delivered data too, but before recovery (RFC 6937 counts
                 // this ACK's only); all three took their segments out of the pipe, and so did the lost one.
@@ -1416,6 +1449,7 @@ public final class TcpConnection extends DeadlineHeap.Entry {
                 boolean reduces = timeoutReduces();
                 if (reduces) {
                     snd.cc.onRetransmitTimeout(reductionBase(), layer.now());
+                    ecn.onLossReduction();
                 } else {
                     snd.cc.onRetransmitTimeoutWithoutReduction(layer.now());
                 }

@@ -46,6 +46,13 @@ public interface CongestionControl {
     void onEnterRecovery(int base, long now, boolean inflate);
 
     /**
+     * Fast recovery begins in a window of data already reduced for an ECN-Echo (RFC 3168 6.1.2: once per window):
+     * ssthresh, W_max and CUBIC's epoch stay; cwnd = ssthresh, plus 3 MSS with {@code inflate} as in
+     * {@link #onEnterRecovery}.
+     */
+    void onEnterRecoveryWithoutReduction(boolean inflate);
+
+    /**
      * During fast recovery with Proportional Rate Reduction the recovery code sets the window each ACK:
      * cwnd = pipe + sndcnt (RFC 6937 section 3, as Linux's tcp_cwnd_reduction); ssthresh is left alone.
      */

@@ -106,6 +106,11 @@ abstract class WindowControl implements CongestionControl {
     }
 
     @Override
+    public void onEnterRecoveryWithoutReduction(boolean inflate) {
+        cwnd = inflate ? ssthresh + 3.0 * mss : ssthresh;
+    }
+
+    @Override
     public void setRecoveryWindow(int bytes) {
         cwnd = Math.max(0, bytes);
     }
