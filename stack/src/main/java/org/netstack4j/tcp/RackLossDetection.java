@@ -52,6 +52,8 @@ final class RackLossDetection {
     private boolean ackEchoes;
     private int ackEchoMillis;
     private boolean ackDsack;
+    /** The ACK's D-SACK widened the reordering window (a new D-SACK round). */
+    private boolean ackWidened;
     private boolean ackReordered;
     /** The latest-sent segment this ACK delivered whose timing is unambiguous (RFC 8985 6.2 step 2). */
     private boolean ackFound;
@@ -72,6 +74,7 @@ final class RackLossDetection {
         ackEchoes = echoes;
         ackEchoMillis = echoMillis;
         ackDsack = false;
+        ackWidened = false;
         ackReordered = false;
         ackFound = false;
         ackMaxEndKnown = false;
@@ -148,6 +151,7 @@ final class RackLossDetection {
             dsackRoundOpen = true;
             reoWndMult++;
             reoWndPersist = REO_WND_PERSIST;
+            ackWidened = true;
         }
     }
 
@@ -163,8 +167,16 @@ final class RackLossDetection {
         }
     }
 
-    /** Fast recovery or the recovery after a timeout ended (RFC 8985 6.2 step 4, reo_wnd_persist). */
+    /**
+     * Fast recovery or the recovery after a timeout ended with the current ACK (RFC 8985 6.2 step 4,
+     * reo_wnd_persist): one recovery less for the widened window to persist, unless this very ACK widened it (the
+     * RFC's "else if exiting Fast or RTO recovery"). A recovery later undone for its D-SACKs counts too (Linux:
+     * the window persists for 16 "successful recoveries (accounts for full DSACK-based loss recovery undo)").
+     */
     void recoveryEnded() {
+        if (ackWidened) {
+            return;
+        }
         if (reoWndPersist > 0 && --reoWndPersist == 0) {
             reoWndMult = 1;
         }
@@ -228,6 +240,11 @@ final class RackLossDetection {
     /** RACK.reo_wnd_mult. */
     int reorderingWindowSteps() {
         return reoWndMult;
+    }
+
+    /** RACK.reo_wnd_persist: recoveries left before the multiplier goes back to 1. */
+    int reorderingWindowPersist() {
+        return reoWndPersist;
     }
 
     /** The reordering window last computed, ns. */

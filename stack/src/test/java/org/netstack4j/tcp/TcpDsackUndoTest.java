@@ -107,6 +107,44 @@ class TcpDsackUndoTest {
         }
     }
 
+    /**
+     * The D-SACK that proves the reduction spurious is RACK's evidence of reordering as well (RFC 8985 6.2 step 4):
+     * the same block that the undo counts widens the reordering window by one step of min_RTT / 4 and keeps it for
+     * 16 recoveries (Linux's tcp_rack_update_reo_wnd takes the same D-SACK; an undone recovery is one of the 16).
+     * Nothing separate is needed for the undo. The next loss is declared only after RACK.rtt + 2 min_RTT / 4.
+     */
+    @Test
+    void theUndoingDsackWidensRacksReorderingWindow() {
+        try (TcpPeer p = new TcpPeer(COVERAGE)) {
+            Sent sent = twentyInFlight(p, true);
+            TcpSender snd = p.conn().sender();
+            RackLossDetection rack = snd.rack;
+            segmentTenOvertaken(p, sent);
+            assertEquals(1, rack.reorderingWindowSteps());
+            p.runMillis(TcpProportionalRateReductionTest.RTT_MS); // a round trip, so that min_RTT stays 10 ms
+            int all = everythingArrives(p);
+            sent.take();
+            ack(p, 0, all, new int[] {10, 11}); // the D-SACK: undo and reordering window in one
+            assertEquals(1, p.counter(Counter.TCP_DSACK_UNDO));
+            assertTrue(rack.reorderingSeen());
+            assertEquals(2, rack.reorderingWindowSteps(), "one D-SACK round");
+            assertEquals(RackLossDetection.REO_WND_PERSIST, rack.reorderingWindowPersist());
+            assertEquals(6, sent.take().size(), "the restored window");
+
+            // The next window: the first segment is late again, three above it are SACKed.
+            p.runMillis(TcpProportionalRateReductionTest.RTT_MS);
+            dupAck(p, true, all, new int[] {all + 1, all + 4});
+            long step = rack.minRtt() / 4;
+            assertTrue(step > 0);
+            assertEquals(2 * step, rack.lastReorderingWindow(), "two steps, though three segments are SACKed");
+            assertFalse(snd.inRecovery(), "RACK waits for the reordering window");
+            p.run(Duration.ofNanos(step + 1_000_000));
+            assertFalse(snd.inRecovery(), "one step would have been enough before the D-SACK");
+            p.run(Duration.ofNanos(step));
+            assertTrue(snd.inRecovery(), "lost after RACK.rtt + 2 min_RTT / 4");
+        }
+    }
+
     @Test
     void aDsackDuringRecoveryUndoesWhenTheRecoveryEnds() {
         try (TcpPeer p = new TcpPeer(COVERAGE)) {

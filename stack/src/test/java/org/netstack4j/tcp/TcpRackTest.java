@@ -382,12 +382,40 @@ class TcpRackTest {
 
         // 16 recoveries without a D-SACK bring the multiplier back to 1 (reo_wnd_persist).
         for (int i = 0; i < RackLossDetection.REO_WND_PERSIST - 1; i++) {
-            rack.recoveryEnded();
+            recoveryEndsWithoutDsack(rack, 60_000);
         }
         assertEquals(6, rack.reorderingWindowSteps());
-        rack.recoveryEnded();
+        recoveryEndsWithoutDsack(rack, 60_000);
         assertEquals(1, rack.reorderingWindowSteps());
         assertEquals(10 * MS, rack.reorderingWindow(true, 5, srtt), "reordering stays seen; one step");
+    }
+
+    /**
+     * RFC 8985 6.2 step 4: an ACK whose D-SACK widens the window and which also ends a recovery sets
+     * reo_wnd_persist to 16 and does not count that recovery ("else if exiting Fast or RTO recovery").
+     */
+    @Test
+    void anAckThatWidensTheWindowAndEndsRecoveryDoesNotCountTheRecovery() {
+        RackLossDetection rack = new RackLossDetection();
+        rack.beginAck(0, false, 0);
+        rack.dsack();
+        rack.endAck(1000, 20_000);
+        rack.recoveryEnded();
+        assertEquals(2, rack.reorderingWindowSteps());
+        assertEquals(RackLossDetection.REO_WND_PERSIST, rack.reorderingWindowPersist(), "not 15");
+        rack.beginAck(1, false, 0);
+        rack.dsack(); // the same round: no widening, so the recovery it ends counts
+        rack.endAck(2000, 20_000);
+        rack.recoveryEnded();
+        assertEquals(2, rack.reorderingWindowSteps());
+        assertEquals(RackLossDetection.REO_WND_PERSIST - 1, rack.reorderingWindowPersist());
+    }
+
+    /** An ACK without D-SACK that ends a recovery. */
+    private static void recoveryEndsWithoutDsack(RackLossDetection rack, int una) {
+        rack.beginAck(0, false, 0);
+        rack.endAck(una, una);
+        rack.recoveryEnded();
     }
 
     private static void dsack(RackLossDetection rack, int una, int max) {
