@@ -102,6 +102,7 @@ final class SackRecovery {
         // RFC 6937 section 3: DeliveredData = change_in(snd.una) + change_in(SACKd); SACKed bytes that the
         // cumulative ACK now covers were counted when they were SACKed.
         int deliveredData = acked + snd.board.sackedBytes() - sackedBefore;
+        snd.ackDelivered = deliveredData;
         long now = c.layer.now();
         snd.dupAcks = 0;
         if (snd.inRecovery) {
@@ -126,7 +127,7 @@ final class SackRecovery {
             detectLoss();
             // After RACK: a recovery this ACK started ends the probe episode, so the window is not cut twice.
             onProbeAck(seg.ack, false);
-            if (!snd.inRecovery) {
+            if (!snd.inRecovery && !snd.inCwr) {
                 snd.cc.onAck(acked, now, snd.rtt.srtt(), flightBefore);
             }
         }
@@ -141,6 +142,7 @@ final class SackRecovery {
         TcpSender snd = c.snd;
         beginAck(seg);
         int newly = takeSacks(seg);
+        snd.ackDelivered = newly;
         snd.rack.endAck(snd.una, snd.max);
         // RFC 6675 section 2: with SACK in use an ACK is a duplicate when it SACKs something new; an ACK without
         // any SACK option still counts the RFC 5681 way. A D-SACK alone reports a duplicate, not a loss (RFC 2883).

@@ -816,6 +816,7 @@ public final class TcpConnection extends DeadlineHeap.Entry {
             persistBackoff = 0;
             // Send-buffer autotuning on every ACK of new data, with SACK as without (Linux tcp_new_space).
             expandSendBuffer();
+            snd.ackDelivered = acked;
             if (sackPermitted) {
                 sackRecovery.onNewAck(seg, acked, flightBefore);
             } else {
@@ -828,12 +829,15 @@ public final class TcpConnection extends DeadlineHeap.Entry {
             }
             layer.signal(this);
         } else if (sackPermitted) {
+            snd.ackDelivered = 0;
             sackRecovery.onOldAck(seg, seg.ack == snd.una && seg.payloadLength == 0 && seg.window == snd.wnd
                     && !seg.has(FIN));
         } else if (seg.ack == snd.una && seg.payloadLength == 0 && seg.window == snd.wnd
                 && snd.una != snd.max && !seg.has(FIN)) {
+            snd.ackDelivered = 0; // without SACK, CWR counts only what is cumulatively acknowledged
             onDuplicateAck();
         }
+        continueEcnReduction(newData || sackPermitted);
         if (seg.has(ECE) && ecn.ok) {
             // Congestion on the path (RFC 3168 6.1.2): whatever reduction is in force stands, even if D-SACKs later
             // show its retransmissions needless (Linux clears prior_ssthresh on an ECE); this ACK's own included.
@@ -841,6 +845,7 @@ public final class TcpConnection extends DeadlineHeap.Entry {
             // snd.recover is HighData at the start of fast recovery or of a timeout's recovery (RFC 6582 3.2).
             if (ecn.onEcho(snd.una, snd.max, SeqNum.lt(snd.una, snd.recover))) {
                 onEcnCongestion();
+                continueEcnReduction(newData || sackPermitted); // this ACK's delivery counts, as in Linux
             }
         }
         if (sackPermitted) {
@@ -894,7 +899,7 @@ public final class TcpConnection extends DeadlineHeap.Entry {
                 retransmitFirst("FAST_RETRANSMIT");
                 snd.cc.onPartialAck(acked);
             }
-        } else {
+        } else if (!snd.inCwr) {
             snd.cc.onAck(acked, layer.now(), snd.rtt.srtt(), flightBefore);
         }
         snd.dupAcks = 0;
@@ -907,8 +912,50 @@ public final class TcpConnection extends DeadlineHeap.Entry {
      */
     private void onEcnCongestion() {
         ecn.reducedFrom = reductionBase();
-        snd.cc.onCongestionEcho(ecn.reducedFrom, snd.max - snd.una, layer.now());
+        if (profile.proportionalRateReduction()) {
+            // Linux's tcp_enter_cwr: ssthresh now, cwnd brought down by PRR as ACKs arrive (tcp_cwnd_reduction in
+            // the CWR state), so that the reduction is spread over a round trip instead of a pause in sending.
+            snd.cc.onCongestionEchoSpread(ecn.reducedFrom, layer.now());
+            snd.prr.start(ecn.reducedFrom);
+            snd.inCwr = true;
+        } else {
+            snd.cc.onCongestionEcho(ecn.reducedFrom, snd.max - snd.una, layer.now());
+        }
         sackRecovery.endProbeEpisode(); // this window is reduced: a probe's verdict must not reduce it again
+    }
+
+    /**
+     * Proportional Rate Reduction for an ECN-Echo's reduction (the linux profile; Linux's CWR state with
+     * tcp_cwnd_reduction, RFC 6937 applied to ECN as its section 3 allows): each ACK that delivered data sets
+     * cwnd = pipe + sndcnt, the first one at least one segment (Linux's "prr_out ? 0 : 1"); once SND.UNA reaches
+     * the end of the window the reduction was made in, cwnd = ssthresh (tcp_end_cwnd_reduction). Fast recovery
+     * starting meanwhile takes over the same PRR state ({@link #startFastRecovery}). {@code counts}: the ACK can
+     * have delivered something (new data, or SACK blocks).
+     */
+    private void continueEcnReduction(boolean counts) {
+        if (!snd.inCwr) {
+            return;
+        }
+        if (snd.inRecovery) {
+            snd.inCwr = false;
+            return;
+        }
+        if (!ecn.reducing(snd.una)) {
+            snd.inCwr = false;
+            snd.prr.end();
+            snd.cc.onExitRecovery(snd.max - snd.una, layer.now());
+            return;
+        }
+        if (!counts || snd.ackDelivered <= 0) {
+            return;
+        }
+        int pipe = sackPermitted ? snd.board.pipe() : snd.flight();
+        int sndcnt = snd.prr.sendCount(snd.ackDelivered, pipe, snd.cc.ssthresh(), snd.mss);
+        if (snd.prr.out() == 0) {
+            sndcnt = Math.max(sndcnt, snd.mss);
+        }
+        snd.ackDelivered = 0; // counted once, also when the ECE of this ACK started the reduction
+        snd.cc.setRecoveryWindow(pipe + sndcnt);
     }
 
     /**
@@ -935,8 +982,12 @@ public final class TcpConnection extends DeadlineHeap.Entry {
         snd.inRecovery = true;
         if (ecn.reducing(snd.una)) {
             snd.recover = profile.isLinux() ? ecn.recover : snd.max;
-            snd.cc.onEnterRecoveryWithoutReduction(inflate);
-            snd.prr.start(ecn.reducedFrom);
+            if (snd.inCwr) {
+                snd.inCwr = false; // PRR goes on as it is, now for the recovery (Linux keeps prr_* from CWR)
+            } else {
+                snd.cc.onEnterRecoveryWithoutReduction(inflate);
+                snd.prr.start(ecn.reducedFrom);
+            }
             return false;
         }
         snd.recover = snd.max;
@@ -1458,6 +1509,7 @@ public final class TcpConnection extends DeadlineHeap.Entry {
                 sackRecovery.endProbeEpisode();
                 snd.recover = snd.max; // RFC 6582 3.2 step 4 (after a timeout): no fast retransmit below this
                 snd.inRecovery = false;
+                snd.inCwr = false; // Linux's Loss state replaces CWR
                 snd.prr.end();
                 snd.dupAcks = 0;
                 if (sackPermitted && snd.board.size() > 0) {
@@ -1819,7 +1871,8 @@ public final class TcpConnection extends DeadlineHeap.Entry {
         long now = layer.now();
         int mss = Math.max(1, snd.mss);
         int caState = snd.inRecovery ? TcpInfo.CA_RECOVERY
-                : snd.retransmits > 0 || snd.inLossRecovery ? TcpInfo.CA_LOSS : TcpInfo.CA_OPEN;
+                : snd.retransmits > 0 || snd.inLossRecovery ? TcpInfo.CA_LOSS
+                : snd.inCwr ? TcpInfo.CA_CWR : TcpInfo.CA_OPEN;
         int options = (timestamps ? TcpInfo.OPT_TIMESTAMPS : 0) | (sackPermitted ? TcpInfo.OPT_SACK : 0)
                 | (rcv.wscaleOk ? TcpInfo.OPT_WSCALE : 0);
         long srtt = snd.rtt.srtt();

@@ -8,7 +8,7 @@ package org.netstack4j.tcp;
  *
  * @param state          the RFC 9293 state ({@link #linuxState()} gives Linux's number)
  * @param caState        congestion-avoidance state as Linux's TCP_CA_*: {@link #CA_OPEN}, {@link #CA_RECOVERY},
- *                       {@link #CA_LOSS} (Disorder and CWR are not distinguished: never reported)
+ *                       {@link #CA_LOSS}, {@link #CA_CWR} (Disorder is not distinguished: never reported)
  * @param retransmits    retransmission timeouts in a row without progress (Linux icsk_retransmits)
  * @param backoff        times the RTO has been doubled since the last new acknowledgment
  * @param options        negotiated options as a bit set: {@link #OPT_TIMESTAMPS}, {@link #OPT_SACK},
@@ -63,6 +63,8 @@ public record TcpInfo(TcpState state, int caState, int retransmits, int backoff,
     public static final int OPT_ECN = 8;
     /** caState: normal operation (Linux TCP_CA_Open). */
     public static final int CA_OPEN = 0;
+    /** caState: an ECN-Echo's reduction under way (Linux TCP_CA_CWR). */
+    public static final int CA_CWR = 2;
     /** caState: fast recovery (Linux TCP_CA_Recovery). */
     public static final int CA_RECOVERY = 3;
     /** caState: after a retransmission timeout (Linux TCP_CA_Loss). */

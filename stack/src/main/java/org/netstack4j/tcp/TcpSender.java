@@ -57,6 +57,13 @@ public final class TcpSender {
     int recover;
     /** Proportional Rate Reduction's state for the current fast recovery (RFC 6937), when the profile uses it. */
     final ProportionalRateReduction prr = new ProportionalRateReduction();
+    /**
+     * An ECN-Echo's reduction is being spread over the window by PRR (Linux's CWR state) until SND.UNA reaches the
+     * end of the window it was made in; then cwnd = ssthresh.
+     */
+    boolean inCwr;
+    /** Bytes the ACK being processed reported delivered (newly acknowledged or SACKed): PRR's DeliveredData. */
+    int ackDelivered;
     /** Every segment between SND.UNA and SND.MAX with its SACK, loss and retransmission marks (RFC 6675). */
     final SackScoreboard board;
     /** RACK's state (RFC 8985 section 6), fed by the scoreboard; it marks losses when the profile uses RACK. */

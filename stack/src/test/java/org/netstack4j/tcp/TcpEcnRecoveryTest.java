@@ -58,7 +58,11 @@ class TcpEcnRecoveryTest {
         p.send(ACK | ECE, 1, seg(11));
         int ssthresh = snd.slowStartThreshold();
         assertTrue(ssthresh <= 21 * MSS / 2, "halved (cwnd 20, or 21 after this ACK's growth): " + ssthresh);
-        assertEquals(ssthresh, snd.congestionWindow());
+        if (p.profile.proportionalRateReduction()) {
+            assertTrue(snd.inCwr, "the linux profile spreads the reduction with PRR (Linux's CWR state)");
+        } else {
+            assertEquals(ssthresh, snd.congestionWindow(), "cut at once");
+        }
         assertFalse(snd.inRecovery());
         return ssthresh;
     }
@@ -88,8 +92,9 @@ class TcpEcnRecoveryTest {
             Sent sent = twentyInFlightWithEcn(p, true);
             TcpSender snd = p.conn().sender();
             int ssthresh = echoAtSegmentTen(p);
-            assertTrue(sent.take().isEmpty(), "19 in flight, cwnd about 10: nothing goes");
+            assertEquals(List.of("N30"), sent.take(), "PRR: the first ACK of the reduction lets one segment out");
             segmentElevenLost(p, sent);
+            assertFalse(snd.inCwr, "recovery took over");
             assertEquals(ssthresh, snd.slowStartThreshold(), "no second reduction in the ECN window");
             assertEquals(ssthresh, snd.prr.recoverFs() / 2, "PRR from what the ECN reduction started from");
 
@@ -143,8 +148,10 @@ class TcpEcnRecoveryTest {
      */
     private static int echoThenProgress(TcpPeer p, Sent sent) {
         int ssthresh = echoAtSegmentTen(p);
+        List<String> out = new ArrayList<>(sent.take());
         p.send(ACK, 1, seg(22));
-        assertTrue(sent.take().contains("N30"), "new data");
+        out.addAll(sent.take());
+        assertTrue(out.contains("N30"), "new data: " + out);
         assertTrue(p.conn().sender().flight() < 12 * MSS);
         return ssthresh;
     }
@@ -183,6 +190,48 @@ class TcpEcnRecoveryTest {
             assertTrue(sent.take().contains("R22"));
             assertEquals(ssthresh, snd.slowStartThreshold());
             assertEquals(ssthresh, snd.congestionWindow(), "RFC 6675 step 4.2: cwnd = ssthresh");
+        }
+    }
+
+    /**
+     * The linux profile spreads an ECN-Echo's reduction over the round trip with PRR, as Linux's CWR state does
+     * (tcp_enter_cwr, then tcp_cwnd_reduction per ACK): with ssthresh half of cwnd, about every other delivered
+     * segment lets a new one out from the first ACK on, where a cut at once (the rfc profile) sends nothing until
+     * the flight has drained below ssthresh, nine ACKs later. When SND.UNA reaches the end of the window the
+     * reduction was made in, cwnd = ssthresh (tcp_end_cwnd_reduction). TCP_INFO shows the CWR state.
+     */
+    @Test
+    void linuxSpreadsTheEcnReductionWithPrr() {
+        for (TcpProfile profile : new TcpProfile[] {LINUX_RENO, RFC}) {
+            try (TcpPeer p = new TcpPeer(COVERAGE, profile)) {
+                Sent sent = twentyInFlightWithEcn(p, true);
+                TcpSender snd = p.conn().sender();
+                int ssthresh = echoAtSegmentTen(p);
+                List<Integer> perAck = new ArrayList<>();
+                perAck.add(sent.take().size());
+                if (profile.isLinux()) {
+                    assertEquals(TcpInfo.CA_CWR, p.conn().info().caState());
+                }
+                for (int i = 12; i <= 29; i++) {
+                    p.send(ACK, 1, seg(i)); // one segment delivered per ACK
+                    perAck.add(sent.take().size());
+                }
+                String name = profile.name() + " " + perAck;
+                if (profile.isLinux()) {
+                    assertEquals(List.of(1, 0, 1, 0), perAck.subList(0, 4), name + ": CEIL(k * ssthresh / RecoverFS)");
+                    assertTrue(perAck.stream().allMatch(n -> n <= 1), name + ": never a burst");
+                    assertTrue(snd.inCwr, name);
+                } else {
+                    assertEquals(List.of(0, 0, 0, 0), perAck.subList(0, 4), name + ": nothing until pipe < cwnd");
+                }
+                p.send(ACK, 1, seg(30)); // the ECN window is acknowledged
+                assertFalse(snd.inCwr, name);
+                assertEquals(TcpInfo.CA_OPEN, p.conn().info().caState());
+                assertEquals(ssthresh, snd.slowStartThreshold(), name);
+                if (profile.isLinux()) {
+                    assertEquals(ssthresh, snd.congestionWindow(), name + ": cwnd = ssthresh at the end");
+                }
+            }
         }
     }
 

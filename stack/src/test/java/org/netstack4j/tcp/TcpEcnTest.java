@@ -165,9 +165,10 @@ class TcpEcnTest {
     @Test
     @Checks({"SHLD-8"})
     void senderHalvesOncePerWindowAndSignalsCwr() {
-        // RFC 5681 eq. 4's FlightSize, which this test's figures follow; the linux profile halves cwnd (below).
+        // RFC 5681 eq. 4's FlightSize, which this test's figures follow, and the cut at once of RFC 3168 (the linux
+        // profile halves cwnd, below, and spreads the reduction with PRR: TcpEcnRecoveryTest).
         try (TcpPeer p = new TcpPeer(COVERAGE, TcpProfile.LINUX.withRobustness(TcpRobustness.LINUX.withEcn(2))
-                .withReductionBase(ReductionBase.FLIGHT_SIZE))) {
+                .withReductionBase(ReductionBase.FLIGHT_SIZE).withProportionalRateReduction(false))) {
             int fd = passiveEcnOpen(p, true);
             TcpSender snd = fourSegmentsOutWithReno(p, fd);
             int cwnd = snd.congestionWindow();
@@ -200,7 +201,7 @@ class TcpEcnTest {
             assertEquals(10 * 1460, snd.congestionWindow(), "the initial window, a quarter of it unused");
             p.send(ACK | ECE, 1, 1 + 1460);
             assertEquals(5 * 1460, snd.slowStartThreshold(), "cwnd / 2, not FlightSize (3 segments) / 2");
-            assertEquals(5 * 1460, snd.congestionWindow());
+            assertEquals(5 * 1460, snd.congestionWindow(), "PRR (spread): pipe 3 + min(ssthresh - pipe, 1 + 1)");
         }
     }
 

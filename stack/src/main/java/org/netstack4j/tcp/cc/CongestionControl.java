@@ -106,6 +106,13 @@ public interface CongestionControl {
     }
 
     /**
+     * An ECN-Echo whose reduction is spread over the next round trip (Linux's tcp_enter_cwr): ssthresh from
+     * {@code base} as in {@link #onCongestionEcho}, cwnd kept; the caller then lowers cwnd per ACK with
+     * {@link #setRecoveryWindow} and ends with {@link #onExitRecovery} (cwnd = ssthresh).
+     */
+    void onCongestionEchoSpread(int base, long now);
+
+    /**
      * A tail loss probe's retransmission repaired a loss (RFC 8985 7.4.2): reduce once as for a loss (ssthresh
      * from {@code base}, see {@link ReductionBase}; CUBIC's beta and W_max) and end at cwnd = ssthresh at once, as
      * Linux's tcp_process_tlp_ack (tcp_init_cwnd_reduction then tcp_end_cwnd_reduction); nothing is resent.

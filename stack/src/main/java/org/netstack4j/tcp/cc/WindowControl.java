@@ -106,6 +106,11 @@ abstract class WindowControl implements CongestionControl {
     }
 
     @Override
+    public void onCongestionEchoSpread(int base, long now) {
+        ssthresh = reduce(base, now);
+    }
+
+    @Override
     public void onEnterRecoveryWithoutReduction(boolean inflate) {
         cwnd = inflate ? ssthresh + 3.0 * mss : ssthresh;
     }
