@@ -134,6 +134,16 @@ class BsdSocketsUdpTest {
         }
     }
 
+    /** Sends {@code count} datagrams from a socket on A to B:{@code port} and lets 10 ms pass. */
+    private static void sendFromA(TwoStacks net, int port, int count, java.util.function.IntFunction<byte[]> payload) {
+        int tx = net.socketsA.socket(AF_INET, SOCK_DGRAM, 0);
+        for (int i = 0; i < count; i++) {
+            byte[] data = payload.apply(i);
+            net.socketsA.sendto(tx, data, 0, data.length, 0, new SockAddrIn(TwoStacks.B, port));
+        }
+        net.sim.runFor(Duration.ofMillis(10));
+    }
+
     @Test
     void receiveBufferBoundsTheQueueAndCountsDrops() {
         try (TwoStacks net = TwoStacks.create(capture.writer())) {
@@ -145,11 +155,7 @@ class BsdSocketsUdpTest {
             assertEquals(2304, s.getsockopt(fd, SOL_SOCKET, SO_RCVBUF), "and enforces a minimum");
             s.setsockopt(fd, SOL_SOCKET, SO_RCVBUF, 5000);
             s.bind(fd, SockAddrIn.of("0.0.0.0", 7500));
-            int tx = net.socketsA.socket(AF_INET, SOCK_DGRAM, 0);
-            for (int i = 0; i < 20; i++) {
-                net.socketsA.sendto(tx, new byte[1000], 0, 1000, 0, new SockAddrIn(TwoStacks.B, 7500));
-            }
-            net.sim.runFor(Duration.ofMillis(10));
+            sendFromA(net, 7500, 20, i -> new byte[1000]);
             // Accepted while the memory queued is below 10000 bytes. Like Linux's truesize, each 1000-byte
             // datagram is charged its frame buffer and bookkeeping, so fewer than ten fit (Linux takes about five).
             long accepted = net.b.counters().get(Counter.UDP_IN_DATAGRAMS);
@@ -181,11 +187,7 @@ class BsdSocketsUdpTest {
             int fd = s.socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK, 0);
             s.setsockopt(fd, SOL_SOCKET, SO_RCVBUF, 5000);
             s.bind(fd, SockAddrIn.of("0.0.0.0", 7501));
-            int tx = net.socketsA.socket(AF_INET, SOCK_DGRAM, 0);
-            for (int i = 0; i < 500; i++) {
-                net.socketsA.sendto(tx, new byte[] {(byte) i}, 0, 1, 0, new SockAddrIn(TwoStacks.B, 7501));
-            }
-            net.sim.runFor(Duration.ofMillis(10));
+            sendFromA(net, 7501, 500, i -> new byte[] {(byte) i});
             long accepted = net.b.counters().get(Counter.UDP_IN_DATAGRAMS);
             assertTrue(accepted >= 1 && accepted <= 10000 / BufferFootprint.PER_BUFFER + 1, accepted + " accepted");
             assertEquals(500 - accepted, net.b.counters().get(Counter.UDP_RCVBUF_ERRORS));
