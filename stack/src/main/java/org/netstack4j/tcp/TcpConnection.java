@@ -1239,7 +1239,7 @@ public final class TcpConnection extends DeadlineHeap.Entry {
     }
 
     /**
-     * Bytes the congestion and receive windows let out now without SACK. Limited Transmit (RFC 3042): the first
+     * Bytes the congestion and receive windows let out now outside SACK recovery. Limited Transmit (RFC 3042): the first
      * and second duplicate ACKs each let one new segment out beyond cwnd, so that a small window still produces
      * the third duplicate ACK. In recovery with PRR cwnd is pipe + sndcnt, and the pipe excludes what the
      * duplicate ACKs reported delivered (RFC 6937); otherwise the inflated cwnd is compared with the flight.
@@ -1248,6 +1248,11 @@ public final class TcpConnection extends DeadlineHeap.Entry {
         int receiveWindow = snd.una + snd.wnd - snd.nxt;
         if (snd.inRecovery && profile.proportionalRateReduction()) {
             return Math.min(receiveWindow, snd.cc.cwnd() - newRenoPipe());
+        }
+        if (snd.inCwr && sackPermitted) {
+            // An ECN reduction under PRR set cwnd = pipe + sndcnt with the scoreboard's pipe: SACKed segments have
+            // left the network (RFC 6675's pipe, Linux's tcp_packets_in_flight).
+            return Math.min(receiveWindow, snd.cc.cwnd() - snd.board.pipe());
         }
         int limitedTransmit = snd.inRecovery ? 0 : Math.min(snd.dupAcks, 2) * snd.mss;
         return Math.min(receiveWindow, snd.una + snd.cc.cwnd() + limitedTransmit - snd.nxt);

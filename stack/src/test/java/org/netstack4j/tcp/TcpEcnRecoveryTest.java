@@ -235,6 +235,27 @@ class TcpEcnRecoveryTest {
         }
     }
 
+    /**
+     * SACKs during the ECN reduction are delivered data for PRR and leave the pipe (the scoreboard's), as in Linux's
+     * CWR state: segment 11 is late, 12 and 13 are SACKed in one block (RACK waits, no recovery), which lets a
+     * segment out (prr_delivered 3 segments: CEIL(3 * 10.5 / 21) = 2 sent in all; cwnd = pipe 18 + 1). Compared
+     * with the flight (20) that cwnd would send nothing: one duplicate ACK's Limited Transmit allows one segment,
+     * and the SACKed two have left the network.
+     */
+    @Test
+    void sacksDuringTheEcnReductionCountAsDelivered() {
+        try (TcpPeer p = new TcpPeer(COVERAGE, LINUX_RENO)) {
+            Sent sent = twentyInFlightWithEcn(p, true);
+            TcpSender snd = p.conn().sender();
+            echoAtSegmentTen(p);
+            assertEquals(List.of("N30"), sent.take());
+            dupAck(p, true, 11, new int[] {12, 14});
+            assertFalse(snd.inRecovery(), "two SACKed: RACK waits for its reordering window");
+            assertTrue(snd.inCwr);
+            assertEquals(List.of("N31"), sent.take(), "the pipe, not the flight, against cwnd");
+        }
+    }
+
     /** A fast retransmit's reduction is signalled with CWR too (6.1.2, "for any reason"), once. */
     @Test
     void aLossReductionSetsCwrOnTheNextNewData() {
