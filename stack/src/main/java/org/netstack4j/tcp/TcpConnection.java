@@ -1239,10 +1239,11 @@ public final class TcpConnection extends DeadlineHeap.Entry {
     }
 
     /**
-     * Bytes the congestion and receive windows let out now outside SACK recovery. Limited Transmit (RFC 3042): the first
-     * and second duplicate ACKs each let one new segment out beyond cwnd, so that a small window still produces
+     * Bytes the congestion and receive windows let out now outside SACK recovery. Limited Transmit (RFC 3042): the
+     * first and second duplicate ACKs each let one new segment out beyond cwnd, so that a small window still produces
      * the third duplicate ACK. In recovery with PRR cwnd is pipe + sndcnt, and the pipe excludes what the
-     * duplicate ACKs reported delivered (RFC 6937); otherwise the inflated cwnd is compared with the flight.
+     * duplicate ACKs reported delivered (RFC 6937); in an ECN reduction under PRR with SACK cwnd is compared with
+     * the scoreboard's pipe; otherwise the (inflated) cwnd is compared with the flight.
      */
     private int usableWithoutSack() {
         int receiveWindow = snd.una + snd.wnd - snd.nxt;

@@ -95,6 +95,7 @@ class WindowControlTest {
         assertEquals(CongestionControlKind.CUBIC, CongestionControlKind.named("cubic"));
         assertEquals("unknown congestion control 'bbr'; known: reno, cubic",
                 assertThrows(IllegalArgumentException.class, () -> CongestionControlKind.named("bbr")).getMessage());
-        assertEquals(CongestionControlKind.CUBIC, CongestionControlKind.CUBIC.create(MSS, 10, IdlePolicy.NEW_CWV, CubicTimeout.RFC_9438).kind());
+        assertEquals(CongestionControlKind.CUBIC,
+                CongestionControlKind.CUBIC.create(MSS, 10, IdlePolicy.NEW_CWV, CubicTimeout.RFC_9438).kind());
     }
 }
