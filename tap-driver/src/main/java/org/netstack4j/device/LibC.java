@@ -54,10 +54,10 @@ final class LibC {
     private static final MethodHandle IOCTL_VALUE =
             bind("ioctl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG), 2);
     private static final MethodHandle WRITEV =
-            bindShort("writev", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
+            bind("writev", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT), -1);
     private static final MethodHandle CLOSE = bind("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT), -1);
-    private static final MethodHandle READ = bindShort("read", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
-    private static final MethodHandle WRITE = bindShort("write", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
+    private static final MethodHandle READ = bind("read", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG), -1);
+    private static final MethodHandle WRITE = bind("write", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG), -1);
     private static final MethodHandle POLL = bind("poll", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT), -1);
     private static final MethodHandle PPOLL =
             bind("ppoll", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, ADDRESS, ADDRESS), -1);
@@ -76,17 +76,6 @@ final class LibC {
         return firstVariadicArg < 0
                 ? LINKER.downcallHandle(symbol, descriptor, capture)
                 : LINKER.downcallHandle(symbol, descriptor, capture, Linker.Option.firstVariadicArg(firstVariadicArg));
-    }
-
-    /**
-     * A call that never sleeps (read and write on the non-blocking TAP and eventfd), bound as a critical downcall:
-     * the thread stays "in Java" for it, which saves the two thread-state transitions a normal downcall makes
-     * around each of the hundreds of thousands of calls per second on the bulk path. Blocking calls (ppoll) must
-     * not be bound so: a garbage collection would wait for them.
-     */
-    private static MethodHandle bindShort(String name, FunctionDescriptor descriptor) {
-        return LINKER.downcallHandle(LINKER.defaultLookup().findOrThrow(name), descriptor,
-                Linker.Option.captureCallState("errno"), Linker.Option.critical(false));
     }
 
     private static int errno(MemorySegment state) {
