@@ -95,7 +95,10 @@ final class Ecn {
      * Disorder and CWR states).
      */
     boolean onEcho(int sndUna, int sndMax, boolean inLossWindow) {
-        if (!ok || inLossWindow || reducing(sndUna)) {
+        // Up to and including the ACK that reaches the end of the reduced window: that ACK still echoes, because
+        // the receiver sees CWR only on the next new segment, which starts there (Linux holds CWR until SND.UNA is
+        // above high_seq).
+        if (!ok || inLossWindow || reduced && SeqNum.leq(sndUna, recover)) {
             return false;
         }
         reduced = true;
@@ -122,5 +125,15 @@ final class Ecn {
      */
     boolean reducing(int sndUna) {
         return ok && reduced && SeqNum.lt(sndUna, recover);
+    }
+
+    /**
+     * Sender, on each ACK of new data: once SND.UNA is past the reduced window, forget it, so that 2^31 bytes
+     * later a wrap-around comparison does not find it ahead again (and ignore every ECE for the next 2^31).
+     */
+    void forgetPassed(int sndUna) {
+        if (reduced && SeqNum.gt(sndUna, recover)) {
+            reduced = false;
+        }
     }
 }

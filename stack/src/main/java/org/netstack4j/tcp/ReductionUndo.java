@@ -32,6 +32,13 @@ final class ReductionUndo {
     private static final int[] NONE = new int[0];
     /** An episode is open (Linux: undo_marker is set). */
     private boolean open;
+    /** SND.UNA when the episode began. */
+    private int startUna;
+    /**
+     * How far SND.UNA may move on before an open episode ends unproven: a needed retransmission never draws a
+     * D-SACK, and 2^31 bytes on an old range's numbers would match unrelated ones (sequence-number wrap).
+     */
+    static final int MAX_DISTANCE = 1 << 30;
     /** The episode began with a retransmission timeout rather than fast recovery. */
     private boolean afterTimeout;
     /** cwnd before the reduction (Linux prior_cwnd), bytes. */
@@ -52,8 +59,9 @@ final class ReductionUndo {
      * A reduction starts an episode, replacing any before it: {@code cwnd} and {@code ssthresh} are the window and
      * threshold before it. {@code afterTimeout} for a retransmission timeout.
      */
-    void start(boolean afterTimeout, int cwnd, int ssthresh) {
+    void start(boolean afterTimeout, int cwnd, int ssthresh, int sndUna) {
         open = true;
+        startUna = sndUna;
         this.afterTimeout = afterTimeout;
         priorCwnd = cwnd;
         priorSsthresh = ssthresh;
@@ -70,6 +78,13 @@ final class ReductionUndo {
     /** An episode is open. */
     boolean open() {
         return open;
+    }
+
+    /** After an ACK moved SND.UNA to {@code sndUna}: an episode left open that far behind ends unproven. */
+    void onAdvance(int sndUna) {
+        if (open && sndUna - startUna >= MAX_DISTANCE) {
+            open = false;
+        }
     }
 
     /** The range [{@code start}, {@code end}) was sent again (or was in flight again when the episode began). */

@@ -194,7 +194,7 @@ final class SackRecovery {
             return;
         }
         SackScoreboard board = c.snd.board;
-        undo.start(afterTimeout, priorCwnd, Math.max(priorSsthresh, priorCwnd / 2 + priorCwnd / 4));
+        undo.start(afterTimeout, priorCwnd, Math.max(priorSsthresh, priorCwnd / 2 + priorCwnd / 4), c.snd.una);
         for (int i = 0; i < board.size(); i++) {
             if (board.retransmittedInFlight(i)) {
                 undo.retransmitted(board.start(i), board.end(i));
@@ -211,6 +211,14 @@ final class SackRecovery {
     }
 
     /**
+     * The connection restarts after more than an RTO idle, and its window decays (RFC 5681 4.1, RFC 7661): an undo
+     * now would put back a window, and a CUBIC epoch, from before the idle time, so the open episode ends.
+     */
+    void onIdleRestart() {
+        undo.end();
+    }
+
+    /**
      * After an ACK: if D-SACKs have now reported every retransmission of the episode as a duplicate (RFC 3708
      * section 3), nothing was lost and the reduction answered reordering or delay: cwnd and ssthresh go back
      * ({@link org.netstack4j.tcp.cc.CongestionControl#undo}), counted as Linux's TCPDSACKUndo, or TCPLossUndo for
@@ -219,6 +227,7 @@ final class SackRecovery {
      * once and enter recovery again for that loss, one reduction either way).
      */
     void undoIfSpurious() {
+        undo.onAdvance(c.snd.una);
         if (active() || !undo.spurious()) {
             return;
         }

@@ -822,6 +822,12 @@ public final class TcpConnection extends DeadlineHeap.Entry {
             } else {
                 onNewAck(acked, flightBefore);
             }
+            // Recovery points once passed follow SND.UNA: left behind, a wrap-around comparison would find them
+            // ahead again 2^31 bytes later and block fast recovery (and ECN) for the next 2^31.
+            if (!snd.inRecovery && !snd.inLossRecovery && SeqNum.geq(snd.una, snd.recover)) {
+                snd.recover = snd.una;
+            }
+            ecn.forgetPassed(snd.una);
             if (snd.una == snd.max) {
                 retransmitAt = Pollable.NEVER;
             } else {
@@ -1216,7 +1222,11 @@ public final class TcpConnection extends DeadlineHeap.Entry {
         if (snd.flight() == 0 && snd.unsent() > 0 && snd.lastSendAt != Long.MIN_VALUE) {
             // Resuming after idle: the window may no longer describe the path (RFC 5681 4.1, RFC 7661). Counted
             // once: the idle time starts again now.
-            snd.cc.onIdleRestart(layer.now() - snd.lastSendAt, snd.rtt.rto(), layer.now());
+            long idle = layer.now() - snd.lastSendAt;
+            snd.cc.onIdleRestart(idle, snd.rtt.rto(), layer.now());
+            if (idle > snd.rtt.rto()) {
+                sackRecovery.onIdleRestart(); // the window decayed: an undo must not bring the old one back
+            }
             snd.lastSendAt = layer.now();
         }
         if (sackPermitted && sackRecovery.active()) {
