@@ -45,15 +45,13 @@ public final class Cubic extends WindowControl {
     private long lastRtt;
     /**
      * The curve as it was before the last reduction, for {@link #undoReduction} (RFC 9438 4.9: W_max, K,
-     * epoch_start, W_est and cwnd_prior before the spurious congestion event); valid once {@link #saved}.
+     * epoch_start, W_est and cwnd_prior before the spurious congestion event); null when there is none to restore.
      */
-    private double savedWMax;
-    private double savedCwndPrior;
-    private double savedOrigin;
-    private double savedK;
-    private double savedWEst;
-    private long savedEpochStart;
-    private boolean saved;
+    private Curve saved;
+
+    /** The state of the curve that a reduction changes and an undo puts back. */
+    private record Curve(double wMax, double cwndPrior, double origin, double k, double wEst, long epochStart) {
+    }
     /** What a timeout does to W_max (RFC 9438 4.8, or Linux's bictcp_reset). */
     private final CubicTimeout onTimeout;
     /** A timeout happened since the last congestion event: the next epoch is the first after it (4.8). */
@@ -122,13 +120,7 @@ public final class Cubic extends WindowControl {
 
     @Override
     protected int reduce(int base, long now) {
-        savedWMax = wMax;
-        savedCwndPrior = cwndPrior;
-        savedOrigin = origin;
-        savedK = k;
-        savedWEst = wEst;
-        savedEpochStart = epochStart;
-        saved = true;
+        saved = new Curve(wMax, cwndPrior, origin, k, wEst, epochStart); // once per reduction, not per ACK
         afterTimeout = false; // a new congestion event: sections 4.6 and 4.7 as usual
         double w = segments();
         // Section 4.7: fast convergence releases bandwidth for newer flows when the window keeps shrinking.
@@ -175,18 +167,19 @@ public final class Cubic extends WindowControl {
      */
     @Override
     protected void undoReduction() {
-        if (!saved) {
+        Curve c = saved;
+        if (c == null) {
             restartEpoch(); // reduced by the controller this one took over from (TCP_CONGESTION): nothing to restore
             return;
         }
-        wMax = savedWMax;
-        cwndPrior = savedCwndPrior;
-        origin = savedOrigin;
-        k = savedK;
-        wEst = savedWEst;
-        epochStart = savedEpochStart;
+        wMax = c.wMax();
+        cwndPrior = c.cwndPrior();
+        origin = c.origin();
+        k = c.k();
+        wEst = c.wEst();
+        epochStart = c.epochStart();
         afterTimeout = false; // the timeout, if that was the reduction, is taken back too
-        saved = false;
+        saved = null;
     }
 
     /** W_cubic(t) in segments for {@code t} seconds into the current epoch (RFC 9438 eq. 1). */
