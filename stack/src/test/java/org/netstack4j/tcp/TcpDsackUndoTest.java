@@ -198,10 +198,7 @@ class TcpDsackUndoTest {
         try (TcpPeer p = new TcpPeer(COVERAGE)) {
             int fd = TcpRackTest.openWithSack(p);
             TcpSender snd = p.conn().sender();
-            p.api.send(fd, TcpPeer.bytes(4 * MSS), 0, 4 * MSS, 0);
-            for (int i = 0; i < 4; i++) {
-                assertEquals(TcpRackTest.seg(i), p.expect().seq());
-            }
+            TcpRackTest.sendSegments(p, fd, 4);
             p.run(Duration.ofNanos(TcpRackTest.RTT));
             ack(p, 0, 1);
             TcpPeer.Seg probe = p.await(Duration.ofSeconds(1));
@@ -306,10 +303,7 @@ class TcpDsackUndoTest {
         try (TcpPeer p = new TcpPeer(COVERAGE, TcpProfile.LINUX.withTailLossProbe(false))) {
             int fd = TcpRackTest.openWithSack(p);
             TcpSender snd = p.conn().sender();
-            p.api.send(fd, TcpPeer.bytes(4 * MSS), 0, 4 * MSS, 0);
-            for (int i = 0; i < 4; i++) {
-                assertEquals(TcpRackTest.seg(i), p.expect().seq());
-            }
+            TcpRackTest.sendSegments(p, fd, 4);
             int cwnd = snd.congestionWindow();
             int ssthresh = snd.slowStartThreshold();
             TcpPeer.Seg r = p.await(Duration.ofSeconds(2));

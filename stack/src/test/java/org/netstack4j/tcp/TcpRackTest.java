@@ -49,6 +49,14 @@ class TcpRackTest {
         return fd;
     }
 
+    /** Writes {@code n} full segments on {@code fd} and takes them off the wire, checking they are 0..n-1 in order. */
+    static void sendSegments(TcpPeer p, int fd, int n) {
+        p.api.send(fd, TcpPeer.bytes(n * MSS), 0, n * MSS, 0);
+        for (int i = 0; i < n; i++) {
+            assertEquals(seg(i), p.expect().seq());
+        }
+    }
+
     /** Relative sequence number of the start of segment {@code i} (data starts at 1). */
     static long seg(int i) {
         return 1 + (long) i * MSS;

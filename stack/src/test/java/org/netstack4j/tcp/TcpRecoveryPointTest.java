@@ -20,10 +20,7 @@ class TcpRecoveryPointTest {
         try (TcpPeer p = new TcpPeer(COVERAGE)) {
             int fd = TcpRackTest.openWithSack(p);
             TcpSender snd = p.conn().sender();
-            p.api.send(fd, TcpPeer.bytes(4 * MSS), 0, 4 * MSS, 0);
-            for (int i = 0; i < 4; i++) {
-                assertEquals(TcpRackTest.seg(i), p.expect().seq());
-            }
+            TcpRackTest.sendSegments(p, fd, 4);
             TcpRackTest.sack(p, 2);
             assertEquals(snd.una, snd.recover, "after an ACK of new data outside recovery");
             // A loss: segment 2 missing, 3 SACKed, then more data so that three segments are SACKed above it.

@@ -8,6 +8,7 @@ import static org.netstack4j.tcp.TcpRackTest.RTT;
 import static org.netstack4j.tcp.TcpRackTest.openWithSack;
 import static org.netstack4j.tcp.TcpRackTest.sack;
 import static org.netstack4j.tcp.TcpRackTest.seg;
+import static org.netstack4j.tcp.TcpRackTest.sendSegments;
 
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -30,10 +31,7 @@ class TcpTailLossProbeRecoveryTest {
      */
     private static int probeAfter(TcpPeer p, int acked) {
         int fd = openWithSack(p);
-        p.api.send(fd, TcpPeer.bytes(4 * MSS), 0, 4 * MSS, 0);
-        for (int i = 0; i < 4; i++) {
-            assertEquals(seg(i), p.expect().seq());
-        }
+        sendSegments(p, fd, 4);
         p.run(Duration.ofNanos(RTT));
         for (int i = 1; i <= acked; i++) {
             sack(p, i);
